@@ -1,0 +1,98 @@
+// One error type for the whole composer. The code is a closed union so that callers
+// (CLI exit codes, HTTP status) map it in one table instead of matching on messages.
+
+export type ErrorCode =
+  | "spec.invalid"
+  | "spec.parse"
+  | "catalog.invalid"
+  | "catalog.not-found"
+  | "feed.mirror-unknown"
+  | "feed.http"
+  | "feed.signature"
+  | "feed.checksum-mismatch"
+  | "feed.index-missing"
+  | "feed.package-missing"
+  | "resolve.unsatisfiable"
+  | "resolve.lock-mismatch"
+  | "deb.invalid"
+  | "rootfs.conflict"
+  | "kernel.module-missing"
+  | "boot.stub-missing"
+  | "boot.pe-invalid"
+  | "image.too-large"
+  | "qemu.missing"
+  | "qemu.timeout"
+  | "qemu.failed"
+  | "io"
+  | "internal";
+
+export interface Problem {
+  /** Dotted path into the document, e.g. `boot.protocol` or `drivers[2]`. */
+  path: string;
+  message: string;
+  hint?: string;
+}
+
+export class BrokkrError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+  readonly details: Record<string, unknown> | undefined;
+  /** Every problem found, for validation errors that report all at once. */
+  readonly problems: Problem[];
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    opts: { hint?: string; details?: Record<string, unknown>; problems?: Problem[]; cause?: unknown } = {},
+  ) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = "BrokkrError";
+    this.code = code;
+    this.hint = opts.hint;
+    this.details = opts.details;
+    this.problems = opts.problems ?? [];
+  }
+}
+
+const exitCodes: Partial<Record<ErrorCode, number>> = {
+  "spec.invalid": 1,
+  "spec.parse": 1,
+  "catalog.invalid": 1,
+  "catalog.not-found": 1,
+  "qemu.timeout": 3,
+  "qemu.failed": 3,
+  internal: 70,
+};
+
+const httpStatus: Partial<Record<ErrorCode, number>> = {
+  "spec.invalid": 400,
+  "spec.parse": 400,
+  "catalog.not-found": 404,
+  "feed.http": 502,
+  "feed.signature": 502,
+  "feed.checksum-mismatch": 502,
+  "feed.index-missing": 502,
+  internal: 500,
+};
+
+export function exitCodeOf(err: unknown): number {
+  return err instanceof BrokkrError ? (exitCodes[err.code] ?? 2) : 70;
+}
+
+export function httpStatusOf(err: unknown): number {
+  return err instanceof BrokkrError ? (httpStatus[err.code] ?? 500) : 500;
+}
+
+/** Renders an error for a terminal: message, each problem with its path, then the hint. */
+export function formatError(err: unknown): string {
+  if (!(err instanceof BrokkrError)) {
+    return err instanceof Error ? `internal error: ${err.stack ?? err.message}` : `internal error: ${String(err)}`;
+  }
+  const lines = [`error[${err.code}]: ${err.message}`];
+  for (const p of err.problems) {
+    lines.push(`  - ${p.path || "(root)"}: ${p.message}`);
+    if (p.hint) lines.push(`      hint: ${p.hint}`);
+  }
+  if (err.hint) lines.push(`hint: ${err.hint}`);
+  return lines.join("\n");
+}
