@@ -20,9 +20,11 @@ export type ErrorCode =
   | "boot.stub-missing"
   | "boot.pe-invalid"
   | "image.too-large"
+  | "image.invalid"
   | "qemu.missing"
   | "qemu.timeout"
   | "qemu.failed"
+  | "qemu.unsupported"
   | "io"
   | "internal";
 

@@ -1,0 +1,68 @@
+// Boot artifacts from a finished tree: the initramfs, the UKI and the GPT disk with its ESP.
+import { open } from "node:fs/promises";
+import { promisify } from "node:util";
+import zlib from "node:zlib";
+import { buildUki } from "../boot/uki.ts";
+import { writeCpio } from "../formats/cpio.ts";
+import { writeFat32 } from "../formats/fat32.ts";
+import { gptTypes, guidFromSeed, writeGptDisk } from "../formats/gpt.ts";
+import type { Tree } from "../rootfs/tree.ts";
+
+const zstdCompress = promisify(zlib.zstdCompress);
+
+/** cpio newc of the whole tree, zstd-compressed (the kernel unpacks zstd natively). */
+export async function buildInitramfs(tree: Tree): Promise<Buffer> {
+  const cpio = Buffer.concat([...writeCpio(tree.nodes())]);
+  return zstdCompress(cpio, {
+    params: {
+      [zlib.constants.ZSTD_c_compressionLevel]: 6,
+      [zlib.constants.ZSTD_c_checksumFlag]: 1,
+    },
+  });
+}
+
+export function buildUkiImage(opts: {
+  stub: Buffer;
+  osRelease: string;
+  cmdline: string;
+  linux: Buffer;
+  initrd: Buffer;
+  uname: string;
+}): Buffer {
+  return Buffer.concat(buildUki(opts));
+}
+
+export const efiBootName: Record<string, string> = {
+  x86_64: "BOOTX64.EFI",
+  aarch64: "BOOTAA64.EFI",
+  riscv64: "BOOTRISCV64.EFI",
+};
+
+/** A GPT disk whose only partition is a FAT32 ESP holding the UKI at the removable-media path. */
+export async function writeDiskImage(path: string, opts: { arch: string; uki: Buffer; seed: string; mtime: number }) {
+  const esp = writeFat32([{ path: `EFI/BOOT/${efiBootName[opts.arch]}`, data: opts.uki }], {
+    label: "BROKKR",
+    volumeId: Number.parseInt(opts.seed.slice(0, 8), 16) >>> 0,
+    mtime: opts.mtime,
+  });
+  await writeGptDisk(path, [
+    {
+      input: {
+        name: "ESP",
+        typeGuid: gptTypes.efiSystem,
+        guid: guidFromSeed(`${opts.seed}:esp`),
+        sizeBytes: esp.length,
+      },
+      data: esp,
+    },
+  ], { diskGuid: guidFromSeed(`${opts.seed}:disk`) });
+}
+
+export async function writeFileChunks(path: string, chunks: Buffer[]): Promise<void> {
+  const fh = await open(path, "w");
+  try {
+    for (const c of chunks) await fh.write(c);
+  } finally {
+    await fh.close();
+  }
+}

@@ -1,0 +1,96 @@
+// Which Debian packages make the image: the base system, the ports' packages, the spec's
+// extra packages, the kernel and the UEFI stub — solved fresh, or taken exactly from a lock.
+import type { Catalog } from "../catalog/index.ts";
+import { BrokkrError } from "../errors.ts";
+import { debianArch } from "../feeds/debian/packages.ts";
+import type { BinaryPackage, LockEntry } from "../feeds/debian/types.ts";
+import { fromLock, toLock } from "../resolve/lockfile.ts";
+import { resolvePackages } from "../resolve/solver.ts";
+import { compareVersions } from "../resolve/version.ts";
+import type { ImageSpec } from "../spec/index.ts";
+
+/** What every image runs: systemd as PID 1 straight from the initramfs, udev, D-Bus, logind. */
+export const basePackages = ["systemd", "systemd-sysv", "udev", "dbus", "kmod", "libpam-systemd"];
+
+const stubPackage = "systemd-boot-efi";
+const stubFiles: Record<string, string> = {
+  x86_64: "linuxx64.efi.stub",
+  aarch64: "linuxaa64.efi.stub",
+  riscv64: "linuxriscv64.efi.stub",
+};
+const serialConsole: Record<string, string> = {
+  x86_64: "console=ttyS0,115200",
+  aarch64: "console=ttyAMA0,115200",
+  riscv64: "console=ttyS0,115200",
+};
+
+export interface Plan {
+  rootfs: BinaryPackage[];
+  kernel: BinaryPackage;
+  kernelImagePath: string;
+  stub: BinaryPackage;
+  stubFile: string;
+  modules: string[];
+  cmdline: string[];
+  lock: LockEntry[];
+}
+
+export function planPackages(opts: {
+  spec: ImageSpec;
+  catalog: Catalog;
+  index: BinaryPackage[];
+  lock?: LockEntry[];
+}): Plan {
+  const { spec, catalog, index } = opts;
+  const arch = debianArch(spec.arch);
+  const kernelEntry = catalog.kernels.get(spec.kernel)?.arches[spec.arch];
+  if (!kernelEntry) {
+    throw new BrokkrError("catalog.not-found", `kernel '${spec.kernel}' has no entry for ${spec.arch}`);
+  }
+  const kernelPattern = new RegExp(kernelEntry.packagePattern);
+  const modules = [
+    ...new Set(spec.drivers.flatMap((id) => catalog.drivers.get(id)?.modules ?? [])),
+  ].sort();
+  const cmdline = [serialConsole[spec.arch]!];
+
+  if (opts.lock) {
+    const chosen = fromLock(opts.lock, index);
+    const kernel = chosen.find((p) => kernelPattern.test(p.package));
+    const stub = chosen.find((p) => p.package === stubPackage);
+    if (!kernel || !stub) {
+      throw new BrokkrError("resolve.lock-mismatch", "the lock has no kernel or no UEFI stub package", {
+        hint: "use a manifest.json written by `brokkr build` for this spec",
+      });
+    }
+    const rootfs = chosen.filter((p) => p !== kernel && p !== stub);
+    return { rootfs, kernel, kernelImagePath: kernelEntry.imagePath, stub, stubFile: stubFiles[spec.arch]!, modules, cmdline, lock: toLock(chosen) };
+  }
+
+  const kernel = newest(index.filter((p) => kernelPattern.test(p.package) && p.architecture === arch));
+  if (!kernel) {
+    throw new BrokkrError("feed.package-missing", `no kernel package matching /${kernelEntry.packagePattern}/ in ${spec.debian.suite} for ${arch}`, {
+      hint: "check kernel/<id>.yaml's packagePattern against the suite",
+    });
+  }
+  const stub = newest(index.filter((p) => p.package === stubPackage && p.architecture === arch));
+  if (!stub) {
+    throw new BrokkrError("feed.package-missing", `${stubPackage} is not in ${spec.debian.suite} for ${arch}`);
+  }
+  const portPackages = spec.ports.flatMap((id) => catalog.ports.get(id)?.packages ?? []);
+  const install = [...new Set([...basePackages, ...portPackages, ...spec.packages])].sort();
+  const { packages: rootfs } = resolvePackages(index, { arch, install, withRequired: true });
+  return {
+    rootfs,
+    kernel,
+    kernelImagePath: kernelEntry.imagePath,
+    stub,
+    stubFile: stubFiles[spec.arch]!,
+    modules,
+    cmdline,
+    lock: toLock([...rootfs, kernel, stub]),
+  };
+}
+
+function newest(pkgs: BinaryPackage[]): BinaryPackage | undefined {
+  return [...pkgs].sort((a, b) => compareVersions(b.version, a.version) || (a.package < b.package ? -1 : 1))[0];
+}

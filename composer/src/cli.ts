@@ -1,0 +1,149 @@
+// `brokkr` — the command line. Each command is a few calls into the library.
+import { existsSync, statSync } from "node:fs";
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { loadCatalog } from "./catalog/index.ts";
+import { progressPrinter } from "./cli-progress.ts";
+import { BrokkrError, exitCodeOf, formatError } from "./errors.ts";
+import { loadSpecFile, repoRoot } from "./load-spec.ts";
+import { build, type Manifest } from "./pipeline.ts";
+import { bootTest } from "./qemu/boot-test.ts";
+
+const usage = `brokkr — declarative OS images from Debian packages, rootless
+
+usage:
+  brokkr validate SPEC                       check a spec; exit 1 with every problem
+  brokkr build SPEC --out DIR [--lock FILE]  build the spec's outputs and manifest.json into DIR
+  brokkr boot-test SPEC|DIR [--timeout S]    boot disk.img in QEMU until the marker and login prompt
+  brokkr catalog list [kind]                 list kernels, drivers, ports, units
+  brokkr id SPEC                             print the schematic ID
+
+environment: BROKKR_MIRROR, BROKKR_CACHE_DIR, BROKKR_KEYRING, SOURCE_DATE_EPOCH
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      out: { type: "string", short: "o" },
+      lock: { type: "string" },
+      timeout: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(usage);
+    return command || values.help ? 0 : 1;
+  }
+  const catalog = await loadCatalog(repoRoot());
+
+  switch (command) {
+    case "validate": {
+      const file = need(rest[0], "SPEC");
+      const { schematicId } = await loadSpecFile(file, catalog);
+      process.stdout.write(`${file}: valid\nschematic ${schematicId}\n`);
+      return 0;
+    }
+    case "id": {
+      const { schematicId } = await loadSpecFile(need(rest[0], "SPEC"), catalog);
+      process.stdout.write(`${schematicId}\n`);
+      return 0;
+    }
+    case "build": {
+      const file = need(rest[0], "SPEC");
+      const out = need(values.out, "--out DIR");
+      const { spec, schematicId } = await loadSpecFile(file, catalog);
+      const lock = values.lock ? await readLock(values.lock) : undefined;
+      process.stderr.write(`building ${spec.name} (${spec.arch}, ${spec.boot.protocol}) schematic ${schematicId}\n`);
+      const t0 = performance.now();
+      const manifest = await build({ spec, schematicId, catalog, outDir: out, lock, onProgress: progressPrinter() });
+      const secs = ((performance.now() - t0) / 1000).toFixed(1);
+      for (const [name, a] of Object.entries(manifest.artifacts)) {
+        process.stdout.write(`${join(out, name)}  ${(a.size / 1e6).toFixed(1)} MB  sha256:${a.sha256}\n`);
+      }
+      process.stdout.write(`built in ${secs} s: ${manifest.lock.length} packages, kernel ${manifest.kernel.release}\n`);
+      return 0;
+    }
+    case "boot-test": {
+      const target = need(rest[0], "SPEC|DIR");
+      const dir = await ensureBuilt(target, catalog);
+      const manifest = JSON.parse(await readFile(join(dir, "manifest.json"), "utf8")) as Manifest;
+      const image = join(dir, "disk.img");
+      if (!existsSync(image)) {
+        throw new BrokkrError("qemu.failed", `${image} does not exist`, { hint: "add `disk` to the spec's outputs" });
+      }
+      const timeoutMs = Number(values.timeout ?? 600) * 1000;
+      const expect = [`BROKKR-BOOT-OK ${manifest.schematicId}`, `${manifest.spec.system.hostname} login:`];
+      process.stderr.write(`booting ${image} (${manifest.spec.arch}, TCG), waiting for: ${expect.join(" | ")}\n`);
+      const result = await bootTest({
+        image,
+        arch: manifest.spec.arch,
+        firmware: manifest.spec.boot.firmware,
+        timeoutMs,
+        expect,
+        logFile: join(dir, "boot.log"),
+      });
+      if (!result.ok) {
+        process.stderr.write(`${result.output.slice(-3000)}\n`);
+        throw new BrokkrError("qemu.timeout", `no ${expect.join(" / ")} within ${timeoutMs / 1000} s`, {
+          hint: `the console log is in ${join(dir, "boot.log")}`,
+        });
+      }
+      for (const m of result.matched) process.stdout.write(`${String(m.pattern)} after ${m.atSeconds.toFixed(1)} s\n`);
+      process.stdout.write(`boot-test passed in ${result.seconds.toFixed(1)} s\n`);
+      return 0;
+    }
+    case "catalog": {
+      if (rest[0] !== "list") throw new BrokkrError("spec.invalid", `unknown catalog command '${rest[0] ?? ""}'`, { hint: "brokkr catalog list [kind]" });
+      const kinds = { kernels: catalog.kernels, drivers: catalog.drivers, ports: catalog.ports, units: catalog.units };
+      const wanted = rest[1];
+      for (const [kind, map] of Object.entries(kinds)) {
+        if (wanted && !kind.startsWith(wanted.replace(/s$/, ""))) continue;
+        process.stdout.write(`${kind}:\n`);
+        for (const [id, entry] of [...map.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+          process.stdout.write(`  ${id.padEnd(24)} ${(entry as { description?: string }).description ?? ""}\n`);
+        }
+      }
+      return 0;
+    }
+    default:
+      process.stderr.write(`unknown command '${command}'\n\n${usage}`);
+      return 1;
+  }
+}
+
+function need(value: string | undefined, what: string): string {
+  if (!value) throw new BrokkrError("spec.invalid", `missing ${what}`, { hint: "see `brokkr --help`" });
+  return value;
+}
+
+async function readLock(file: string) {
+  const doc = JSON.parse(await readFile(file, "utf8")) as { lock?: unknown };
+  if (!Array.isArray(doc.lock)) {
+    throw new BrokkrError("resolve.lock-mismatch", `${file} has no "lock" array`, { hint: "pass a manifest.json written by brokkr build" });
+  }
+  return doc.lock as Manifest["lock"];
+}
+
+/** A directory with a manifest is used as is; a spec file is built into a temporary directory first. */
+async function ensureBuilt(target: string, catalog: Awaited<ReturnType<typeof loadCatalog>>): Promise<string> {
+  if (statSync(target).isDirectory()) return resolve(target);
+  const { spec, schematicId } = await loadSpecFile(target, catalog);
+  const out = await mkdtemp(join(tmpdir(), "brokkr-boot-"));
+  await build({ spec, schematicId, catalog, outDir: out, onProgress: progressPrinter() });
+  return out;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`${formatError(err)}\n`);
+    process.exitCode = exitCodeOf(err);
+  },
+);

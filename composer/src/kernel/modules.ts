@@ -1,0 +1,77 @@
+// Picks the kernel modules that the chosen drivers need, with their dependency closure taken
+// from each module's own `depends=` (the kernel package ships no modules.dep: depmod makes it
+// in the postinst, which we never run; the guest runs depmod at boot instead).
+import { BrokkrError } from "../errors.ts";
+import { decompress, kindFromName } from "../util/decompress.ts";
+import { readModinfo } from "./modinfo.ts";
+
+export interface KernelFile {
+  /** Path inside the package with merged /usr applied: "usr/lib/modules/<ver>/...". */
+  path: string;
+  data: Buffer;
+}
+
+export interface ModuleSelection {
+  release: string;
+  /** Module files to install, sorted by path. */
+  files: KernelFile[];
+  /** Support files depmod needs in the guest (modules.order, modules.builtin*). */
+  support: KernelFile[];
+  /** Requested names that are built into the kernel (nothing to install). */
+  builtin: string[];
+}
+
+const canon = (name: string) => name.replace(/-/g, "_");
+const moduleName = (path: string) => canon(path.slice(path.lastIndexOf("/") + 1).replace(/\.ko(\.(xz|zst|gz))?$/, ""));
+
+export async function selectModules(files: KernelFile[], wanted: string[]): Promise<ModuleSelection> {
+  const moduleRoot = /^usr\/lib\/modules\/([^/]+)\//;
+  const release = files.map((f) => moduleRoot.exec(f.path)?.[1]).find(Boolean);
+  if (!release) {
+    throw new BrokkrError("kernel.module-missing", "the kernel package has no usr/lib/modules/<release>/ tree");
+  }
+  const byName = new Map<string, KernelFile>();
+  const support: KernelFile[] = [];
+  let builtinText = "";
+  for (const f of files) {
+    if (!f.path.startsWith(`usr/lib/modules/${release}/`)) continue;
+    if (/\.ko(\.(xz|zst|gz))?$/.test(f.path)) byName.set(moduleName(f.path), f);
+    else if (/\/modules\.(order|builtin|builtin\.modinfo)$/.test(f.path)) {
+      support.push(f);
+      if (f.path.endsWith("/modules.builtin")) builtinText = f.data.toString("utf8");
+    }
+  }
+  const builtins = new Set(builtinText.split("\n").filter(Boolean).map(moduleName));
+
+  const chosen = new Map<string, KernelFile>();
+  const builtin: string[] = [];
+  const missing: string[] = [];
+  const queue = wanted.map(canon);
+  while (queue.length > 0) {
+    const name = queue.shift()!;
+    if (chosen.has(name)) continue;
+    const file = byName.get(name);
+    if (!file) {
+      if (builtins.has(name)) builtin.push(name);
+      else missing.push(name);
+      continue;
+    }
+    chosen.set(name, file);
+    const kind = kindFromName(file.path);
+    const elf = kind === "none" ? file.data : await decompress(file.data, kind);
+    for (const dep of readModinfo(elf, file.path).get("depends") ?? []) {
+      for (const d of dep.split(",").filter(Boolean)) queue.push(canon(d));
+    }
+  }
+  if (missing.length > 0) {
+    throw new BrokkrError("kernel.module-missing", `kernel ${release} has no module ${missing.join(", ")}`, {
+      hint: "check the driver's module names against the kernel package (modules.builtin lists built-ins)",
+    });
+  }
+  return {
+    release,
+    files: [...chosen.values()].sort((a, b) => (a.path < b.path ? -1 : 1)),
+    support: support.sort((a, b) => (a.path < b.path ? -1 : 1)),
+    builtin: [...new Set(builtin)].sort(),
+  };
+}

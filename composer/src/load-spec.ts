@@ -1,0 +1,25 @@
+// Reads a spec file and checks it against the catalog: the one way every entry point loads a spec.
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import type { Catalog } from "./catalog/index.ts";
+import { BrokkrError } from "./errors.ts";
+import { type ImageSpec, parseSpecText, schematicId, validateSpec } from "./spec/index.ts";
+
+export function repoRoot(): string {
+  return process.env["BROKKR_CATALOG"] ?? fileURLToPath(new URL("../..", import.meta.url));
+}
+
+export async function loadSpecFile(file: string, catalog: Catalog): Promise<{ spec: ImageSpec; schematicId: string }> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (cause) {
+    throw new BrokkrError("spec.parse", `cannot read ${file}`, { cause, hint: "check the path" });
+  }
+  const spec = parseSpecText(text, file);
+  const problems = validateSpec(spec, catalog);
+  if (problems.length > 0) {
+    throw new BrokkrError("spec.invalid", `${file}: ${problems.length} problem(s)`, { problems });
+  }
+  return { spec, schematicId: schematicId(spec) };
+}

@@ -1,0 +1,180 @@
+// The build, top to bottom: spec → catalog → feed → resolve → rootfs → kernel → initramfs →
+// UKI → disk → manifest. Each step is a function of its inputs; this file only wires them.
+import { createHash } from "node:crypto";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { type ProgressSink, stage } from "./build/progress.ts";
+import { controlMembers, dataEntries, unpackDebs } from "./build/unpack.ts";
+import { buildInitramfs, buildUkiImage, writeDiskImage } from "./build/image.ts";
+import { planPackages } from "./build/plan.ts";
+import { installKernel } from "./build/kernel.ts";
+import { catalogFiles } from "./build/catalog-files.ts";
+import type { Catalog } from "./catalog/index.ts";
+import { BrokkrError } from "./errors.ts";
+import { BlobCache } from "./feeds/debian/cache.ts";
+import { fetchDebs, loadPackages } from "./feeds/debian/packages.ts";
+import { findMirror } from "./feeds/debian/mirror.ts";
+import type { LockEntry } from "./feeds/debian/types.ts";
+import { configureRootfs } from "./rootfs/configure.ts";
+import type { InstalledPackage } from "./rootfs/installed.ts";
+import { Tree } from "./rootfs/tree.ts";
+import type { ImageSpec } from "./spec/index.ts";
+
+export interface BuildOptions {
+  spec: ImageSpec;
+  schematicId: string;
+  catalog: Catalog;
+  outDir: string;
+  /** A manifest (or its lock) to rebuild exactly. */
+  lock?: LockEntry[];
+  cache?: BlobCache;
+  mirror?: string;
+  onProgress?: ProgressSink;
+}
+
+export interface Manifest {
+  schematicId: string;
+  spec: ImageSpec;
+  lock: LockEntry[];
+  artifacts: Record<string, { sha256: string; size: number }>;
+  sourceDateEpoch: number;
+  kernel: { release: string; modules: string[] };
+}
+
+export async function build(opts: BuildOptions): Promise<Manifest> {
+  const { spec, catalog, schematicId } = opts;
+  const sink = opts.onProgress ?? (() => {});
+  const cache = opts.cache ?? new BlobCache();
+  const mirror = opts.mirror ?? findMirror();
+
+  const index = await stage(sink, "feed", () =>
+    loadPackages({ mirror, suite: spec.debian.suite, components: spec.debian.components, arch: spec.arch, cache }),
+  );
+  const plan = await stage(sink, "resolve", () => planPackages({ spec, catalog, index, lock: opts.lock }));
+
+  const all = [...plan.rootfs, plan.kernel, plan.stub];
+  const paths = await stage(sink, "download", () =>
+    fetchDebs(all, {
+      mirror,
+      cache,
+      onProgress: (p) => sink({ kind: "download", done: p.done, total: p.total, bytes: p.bytes, fromCache: p.fromCache }),
+    }),
+  );
+  const unpacked = await stage(sink, "unpack", () =>
+    unpackDebs(
+      all.map((p, i) => ({ path: paths[i]!, sha256: p.sha256, name: `${p.package}_${p.version}_${p.architecture}.deb` })),
+      cache,
+    ),
+  );
+
+  const { tree, installed, sourceDateEpoch } = await stage(sink, "rootfs", () => {
+    const entries = plan.rootfs.map((p, i) => dataEntries(unpacked[i]!.dataTar, p.package));
+    // The newest file in the locked packages: a date that depends only on the lock.
+    const sde =
+      Number(process.env["SOURCE_DATE_EPOCH"]) ||
+      entries.reduce((max, es) => es.reduce((m, e) => Math.max(m, e.mtime), max), 0);
+    const t = new Tree({ sourceDateEpoch: sde });
+    t.createMergedUsr(spec.arch);
+    const inst: InstalledPackage[] = [];
+    plan.rootfs.forEach((p, i) => {
+      const files = controlMembers(unpacked[i]!.controlTar, p.package);
+      t.addFromTar(entries[i]!, { owner: p.package });
+      inst.push({
+        name: p.package,
+        version: p.version,
+        arch: p.architecture,
+        multiArch: p.multiArch,
+        control: files.get("control")?.toString("utf8") ?? "",
+        controlFiles: files,
+        files: entries[i]!.map((e) => `/${e.path.replace(/^\.?\/?/, "")}`.replace(/\/$/, "") || "/."),
+      });
+    });
+    return { tree: t, installed: inst, sourceDateEpoch: sde };
+  });
+
+  const kernel = await stage(sink, "kernel", () =>
+    installKernel(tree, {
+      entries: dataEntries(unpacked[all.length - 2]!.dataTar, plan.kernel.package),
+      imagePath: plan.kernelImagePath,
+      modules: plan.modules,
+    }),
+  );
+
+  await stage(sink, "configure", () => {
+    const extra = catalogFiles({ spec, catalog, schematicId, kernelRelease: kernel.release });
+    configureRootfs(tree, {
+      packages: installed,
+      settings: {
+        hostname: spec.system.hostname,
+        timezone: spec.system.timezone,
+        locale: spec.system.locale,
+        keymap: spec.system.keymap,
+        schematicId,
+      },
+      users: spec.system.users,
+      rootPasswordHash: spec.system.rootPassword,
+      sourceDateEpoch,
+      files: extra.files,
+      enable: extra.enable,
+      disable: spec.units.disable,
+    });
+  });
+
+  const initrd = await stage(sink, "initramfs", () => buildInitramfs(tree));
+  const cmdline = [...plan.cmdline, ...spec.boot.cmdline].join(" ");
+  const osRelease = tree.get("usr/lib/os-release")?.data?.toString("utf8") ?? "";
+  const stubEntries = dataEntries(unpacked[all.length - 1]!.dataTar, plan.stub.package);
+  const stub = stubEntries.find((e) => e.path.endsWith(`/${plan.stubFile}`))?.data;
+  if (!stub) {
+    throw new BrokkrError("boot.stub-missing", `${plan.stub.package} has no ${plan.stubFile}`, {
+      hint: "the systemd-boot-efi package of this suite does not ship a stub for this architecture",
+    });
+  }
+  const uki = await stage(sink, "uki", () =>
+    buildUkiImage({ stub, osRelease: withBrokkr(osRelease, schematicId), cmdline, linux: kernel.image, initrd, uname: kernel.release }),
+  );
+
+  // Artifacts are written into a staging directory and renamed into place at the end, so a
+  // failed build never leaves a half-written image under its final name.
+  const staging = `${opts.outDir}/.staging-${process.pid}`;
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { recursive: true });
+  const files: Record<string, Buffer | "disk"> = {};
+  if (spec.outputs.includes("uki")) files["uki.efi"] = uki;
+  if (spec.outputs.includes("pxe")) {
+    files["vmlinuz"] = kernel.image;
+    files["initrd.img"] = initrd;
+    files["cmdline"] = Buffer.from(`${cmdline}\n`);
+  }
+  if (spec.outputs.includes("disk")) files["disk.img"] = "disk";
+  await stage(sink, "image", async () => {
+    for (const [name, data] of Object.entries(files)) {
+      if (data === "disk") await writeDiskImage(join(staging, name), { arch: spec.arch, uki, seed: schematicId, mtime: sourceDateEpoch });
+      else await writeFile(join(staging, name), data);
+    }
+  });
+
+  const manifest: Manifest = {
+    schematicId,
+    spec,
+    lock: plan.lock,
+    artifacts: {},
+    sourceDateEpoch,
+    kernel: { release: kernel.release, modules: kernel.modules },
+  };
+  for (const name of Object.keys(files).sort()) {
+    const data = await readFile(join(staging, name));
+    manifest.artifacts[name] = { sha256: createHash("sha256").update(data).digest("hex"), size: data.length };
+  }
+  await writeFile(join(staging, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+  await mkdir(opts.outDir, { recursive: true });
+  for (const name of [...Object.keys(files), "manifest.json"]) {
+    await rename(join(staging, name), join(opts.outDir, name));
+  }
+  await rm(staging, { recursive: true, force: true });
+  return manifest;
+}
+
+function withBrokkr(osRelease: string, schematicId: string): string {
+  return `${osRelease.replace(/\n*$/, "\n")}BROKKR_SCHEMATIC_ID=${schematicId}\n`;
+}
