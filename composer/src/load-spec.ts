@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import type { Catalog } from "./catalog/index.ts";
 import { BrokkrError } from "./errors.ts";
-import { type ImageSpec, parseSpecText, schematicId, validateSpec } from "./spec/index.ts";
+import { checkSpecText, type ImageSpec, schematicId } from "./spec/index.ts";
 
 export function repoRoot(): string {
   return process.env["BROKKR_CATALOG"] ?? fileURLToPath(new URL("../..", import.meta.url));
@@ -16,10 +16,6 @@ export async function loadSpecFile(file: string, catalog: Catalog): Promise<{ sp
   } catch (cause) {
     throw new BrokkrError("spec.parse", `cannot read ${file}`, { cause, hint: "check the path" });
   }
-  const spec = parseSpecText(text, file);
-  const problems = validateSpec(spec, catalog);
-  if (problems.length > 0) {
-    throw new BrokkrError("spec.invalid", `${file}: ${problems.length} problem(s)`, { problems });
-  }
+  const spec = checkSpecText(text, file, catalog);
   return { spec, schematicId: schematicId(spec) };
 }

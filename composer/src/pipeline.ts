@@ -8,7 +8,7 @@ import { controlMembers, dataEntries, unpackDebs } from "./build/unpack.ts";
 import { buildInitramfs, buildUkiImage, writeDiskImage } from "./build/image.ts";
 import { planPackages } from "./build/plan.ts";
 import { installKernel } from "./build/kernel.ts";
-import { catalogFiles } from "./build/catalog-files.ts";
+import { catalogUnits } from "./build/catalog-files.ts";
 import type { Catalog } from "./catalog/index.ts";
 import { BrokkrError } from "./errors.ts";
 import { BlobCache } from "./feeds/debian/cache.ts";
@@ -101,7 +101,7 @@ export async function build(opts: BuildOptions): Promise<Manifest> {
   );
 
   await stage(sink, "configure", () => {
-    const extra = catalogFiles({ spec, catalog, schematicId, kernelRelease: kernel.release });
+    const extra = catalogUnits({ spec, catalog, packages: new Set(plan.rootfs.map((p) => p.package)) });
     configureRootfs(tree, {
       packages: installed,
       settings: {
@@ -115,8 +115,8 @@ export async function build(opts: BuildOptions): Promise<Manifest> {
       rootPasswordHash: spec.system.rootPassword,
       sourceDateEpoch,
       files: extra.files,
-      enable: extra.enable,
-      disable: spec.units.disable,
+      enable: [...extra.enable, kernel.depmodUnit],
+      disable: extra.disable,
     });
   });
 

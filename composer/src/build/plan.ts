@@ -1,6 +1,6 @@
 // Which Debian packages make the image: the base system, the ports' packages, the spec's
 // extra packages, the kernel and the UEFI stub — solved fresh, or taken exactly from a lock.
-import type { Catalog } from "../catalog/index.ts";
+import { type Catalog, driverModules } from "../catalog/index.ts";
 import { BrokkrError } from "../errors.ts";
 import { debianArch } from "../feeds/debian/packages.ts";
 import type { BinaryPackage, LockEntry } from "../feeds/debian/types.ts";
@@ -49,7 +49,7 @@ export function planPackages(opts: {
   }
   const kernelPattern = new RegExp(kernelEntry.packagePattern);
   const modules = [
-    ...new Set(spec.drivers.flatMap((id) => catalog.drivers.get(id)?.modules ?? [])),
+    ...new Set(spec.drivers.flatMap((id) => { const d = catalog.drivers.get(id); return d ? driverModules(d, spec.arch) : []; })),
   ].sort();
   const cmdline = [serialConsole[spec.arch]!];
 

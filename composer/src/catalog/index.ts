@@ -1,0 +1,17 @@
+// Public API of the catalog.
+export { loadCatalog, repoRoot } from "./load.ts";
+export {
+  type ArchSupport,
+  type Catalog,
+  type Driver,
+  driverFileSchema,
+  driverModules,
+  type Kernel,
+  type KernelArch,
+  kernelFileSchema,
+  type Port,
+  portFileSchema,
+  type Unit,
+  unitFileSchema,
+  unitsToEnable,
+} from "./models.ts";

@@ -1,0 +1,141 @@
+// The image spec: the one document a user writes. This zod schema is the single source of
+// truth; schemas/image-spec.schema.json is generated from it (npm run schemas).
+// Objects are strict (an unknown key is an error, not silently ignored) and every field but
+// `name` and `arch` has a default, so a two-line spec is a complete one.
+import { z } from "zod";
+import { archSchema, debianPackageSchema, idSchema, protocolSchema, unitRefSchema } from "./patterns.ts";
+
+export const OUTPUTS = ["disk", "uki", "pxe", "iso", "qcow2"] as const;
+export const COMPONENTS = ["main", "contrib", "non-free", "non-free-firmware"] as const;
+
+const nameSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
+  error: "must be 1–63 lowercase letters, digits or '-', starting with a letter or digit",
+});
+
+// A kernel argument is one word; double quotes may hold spaces (dyndbg="file x.c +p").
+const cmdlineArgSchema = z.string().regex(/^(?:[^\s"]|"[^"\u0000-\u001f]*")+$/, {
+  error: "must be one kernel argument without spaces (quote a value that needs them)",
+});
+
+const bootSchema = z
+  .strictObject({
+    protocol: protocolSchema.default("uefi").describe("How the firmware enters the kernel."),
+    firmware: z.enum(["uefi", "bios"]).default("uefi").describe("The firmware the image boots on."),
+    cmdline: z.array(cmdlineArgSchema).default([]).describe("Extra kernel arguments, in this order."),
+  })
+  .prefault({});
+
+const debianSchema = z
+  .strictObject({
+    suite: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]*$/, { error: "must be a Debian suite name such as trixie" })
+      .default("trixie"),
+    components: z.array(z.enum(COMPONENTS)).min(1).default(["main"]),
+  })
+  .prefault({});
+
+const unitsSchema = z
+  .strictObject({
+    enable: z.array(unitRefSchema).default([]),
+    disable: z.array(unitRefSchema).default([]),
+  })
+  .prefault({});
+
+const userNameSchema = z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, {
+  error:
+    "must be a login name: lowercase letters, digits, '_' or '-', starting with a letter or '_', at most 32",
+});
+
+// Loose on purpose: any modular crypt format ($y$, $6$, $2b$, ...), never a clear-text password.
+const cryptHashSchema = z.string().regex(/^\$[0-9a-z]{1,4}\$[./0-9A-Za-z=,$]+$/, {
+  error:
+    "must be a crypt(3) hash such as $y$… or $6$… (make one with `mkpasswd -m yescrypt`), never a plain password",
+});
+
+const sshKeySchema = z
+  .string()
+  .regex(
+    /^(ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp(256|384|521)|sk-[a-z0-9@.-]+) [A-Za-z0-9+/=]+( [^\n]*)?$/,
+    {
+      error: "must be one OpenSSH public key line (ssh-ed25519 AAAA… comment)",
+    },
+  );
+
+const userSchema = z.strictObject({
+  name: userNameSchema,
+  groups: z.array(userNameSchema).default([]),
+  sshAuthorizedKeys: z.array(sshKeySchema).default([]),
+  passwordHash: cryptHashSchema.nullable().default(null),
+  shell: z
+    .string()
+    .regex(/^\/[^\s]*$/, { error: "must be an absolute path such as /bin/bash" })
+    .default("/bin/bash"),
+});
+
+const systemSchema = z
+  .strictObject({
+    hostname: z
+      .string()
+      .regex(/^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/, {
+        error: "must be an RFC 1123 host label: 1–63 letters, digits or '-', not starting or ending with '-'",
+      })
+      .default("brokkr"),
+    timezone: z
+      .string()
+      .regex(/^[A-Za-z0-9_+-]+(\/[A-Za-z0-9_+-]+)*$/, {
+        error: "must be a tz database name such as Europe/Berlin",
+      })
+      .default("Etc/UTC"),
+    locale: z
+      .string()
+      .regex(/^[A-Za-z0-9_.@-]+$/, { error: "must be a locale name such as C.UTF-8 or de_DE.UTF-8" })
+      .default("C.UTF-8"),
+    keymap: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+$/, { error: "must be a console keymap name such as us or de-latin1" })
+      .default("us"),
+    users: z.array(userSchema).default([]),
+    rootPassword: cryptHashSchema
+      .nullable()
+      .default(null)
+      .describe("null leaves root without a password (locked)."),
+  })
+  .prefault({});
+
+const rootfsSchema = z
+  .strictObject({
+    layout: z
+      .enum(["initramfs", "partition"])
+      .default("initramfs")
+      .describe(
+        "initramfs: the whole root is the initrd (diskless); partition: a root partition on the disk.",
+      ),
+  })
+  .prefault({});
+
+export const imageSpecSchema = z
+  .strictObject({
+    name: nameSchema.describe("The image's name; part of file names and the schematic ID."),
+    arch: archSchema,
+    boot: bootSchema,
+    debian: debianSchema,
+    kernel: idSchema.default("linux").describe("A kernel/ catalog id."),
+    drivers: z.array(idSchema).default(["virtio"]).describe("drivers/ catalog ids."),
+    ports: z.array(idSchema).default([]).describe("ports/ catalog ids."),
+    packages: z.array(debianPackageSchema).default([]).describe("Extra Debian packages, by name."),
+    units: unitsSchema,
+    system: systemSchema,
+    rootfs: rootfsSchema,
+    outputs: z.array(z.enum(OUTPUTS)).min(1).default(["disk"]),
+  })
+  .meta({
+    title: "Brokkr image spec",
+    description:
+      "What to build: architecture, boot chain, kernel, drivers, ports, units and system settings.",
+  });
+
+export type ImageSpec = z.output<typeof imageSpecSchema>;
+export type ImageSpecInput = z.input<typeof imageSpecSchema>;
+export type User = ImageSpec["system"]["users"][number];
+export type Output = (typeof OUTPUTS)[number];

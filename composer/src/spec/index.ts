@@ -1,0 +1,17 @@
+// Public API of the spec model.
+export { checkSpecText, checkSpecValue, type SpecCheck } from "./check.ts";
+export {
+  COMPONENTS,
+  type ImageSpec,
+  type ImageSpecInput,
+  imageSpecSchema,
+  OUTPUTS,
+  type Output,
+  type User,
+} from "./image-spec.ts";
+export { normalizeSpec } from "./normalize.ts";
+export { parseSpecText, parseSpecValue, parseYamlText } from "./parse.ts";
+export { ARCHES, type Arch, PROTOCOLS, type Protocol } from "./patterns.ts";
+export { formatPath, issuesToProblems } from "./problems.ts";
+export { canonicalSpecJson, schematicId } from "./schematic-id.ts";
+export { validateSpec } from "./validate.ts";

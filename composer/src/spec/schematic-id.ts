@@ -1,0 +1,18 @@
+// The schematic ID: sha256 of the RFC 8785 canonical JSON of the normalized spec. It names a
+// spec everywhere (URLs, caches, the boot report), so it must not depend on key or list order.
+import { createHash } from "node:crypto";
+import canonicalize from "canonicalize";
+import { BrokkrError } from "../errors.ts";
+import type { ImageSpec, ImageSpecInput } from "./image-spec.ts";
+import { normalizeSpec } from "./normalize.ts";
+
+export function canonicalSpecJson(spec: ImageSpecInput | ImageSpec): string {
+  const json = canonicalize(normalizeSpec(spec));
+  if (json === undefined) throw new BrokkrError("internal", "the spec has no canonical JSON form");
+  return json;
+}
+
+/** 64 lowercase hex digits. */
+export function schematicId(spec: ImageSpecInput | ImageSpec): string {
+  return createHash("sha256").update(canonicalSpecJson(spec), "utf8").digest("hex");
+}

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Machine setup shared by scripts/test.sh and scripts/start.sh (and so by CI): the Debian tools
+# that tests and boot tests use, then the npm dependencies. Idempotent: when everything is in
+# place it changes nothing and says so. Needs no terminal (CI=true, no stdin).
+#   bash scripts/setup.sh [--dry-run]    --dry-run prints what it would run
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+dry_run=0
+if [[ "${1:-}" == "--dry-run" ]]; then dry_run=1; fi
+
+say() { echo "setup: $*"; }
+run() {
+  if ((dry_run)); then
+    say "would run: $*"
+  else
+    say "running: $*"
+    "$@" </dev/null
+  fi
+}
+
+# fsck.fat and sgdisk live in /usr/sbin, which a non-root PATH may lack.
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
+
+# kind, what, Debian package that provides it.
+needs=(
+  "cmd qemu-system-x86_64 qemu-system-x86"
+  "file /usr/share/OVMF/OVMF_CODE_4M.fd ovmf"
+  "cmd cpio cpio"
+  "cmd fsck.fat dosfstools"
+  "cmd mdir mtools"
+  "cmd sgdisk gdisk"
+  "cmd sfdisk fdisk"
+  "cmd objdump binutils"
+  "cmd ssh openssh-client"
+  "cmd ssh-keygen openssh-client"
+  "cmd dpkg dpkg"
+)
+
+find_missing_packages() {
+  missing_pkgs=()
+  local entry kind what pkg
+  for entry in "${needs[@]}"; do
+    read -r kind what pkg <<<"$entry"
+    if [[ $kind == cmd ]]; then
+      command -v "$what" >/dev/null 2>&1 && continue
+    else
+      [[ -e $what ]] && continue
+    fi
+    say "missing: $what (Debian package $pkg)"
+    [[ " ${missing_pkgs[*]} " == *" $pkg "* ]] || missing_pkgs+=("$pkg")
+  done
+}
+
+find_missing_packages
+if ((${#missing_pkgs[@]} == 0)); then
+  say "Debian tools: all present, nothing to install"
+else
+  if ! command -v apt-get >/dev/null 2>&1; then
+    say "apt-get not found: this is not a Debian-like system; install by hand: ${missing_pkgs[*]}"
+    exit 1
+  fi
+  as_root=()
+  if [[ $(id -u) != 0 ]]; then
+    if command -v sudo >/dev/null 2>&1; then
+      as_root=(sudo -n) # -n: fail instead of prompting for a password (no stdin in CI)
+    else
+      say "not root and no sudo: as root, run: apt-get install --no-install-recommends ${missing_pkgs[*]}"
+      exit 1
+    fi
+  fi
+  run "${as_root[@]}" apt-get update
+  run "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y --no-install-recommends "${missing_pkgs[@]}"
+  if ((!dry_run)); then
+    find_missing_packages
+    if ((${#missing_pkgs[@]} > 0)); then
+      say "still missing after apt-get install: ${missing_pkgs[*]}"
+      exit 1
+    fi
+    say "Debian tools: installed"
+  fi
+fi
+
+# npm writes node_modules/.package-lock.json on every install: it is our stamp.
+reason=""
+if [[ ! -f node_modules/.package-lock.json ]]; then
+  reason="node_modules is missing"
+elif [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
+  reason="package-lock.json is newer than node_modules"
+fi
+if [[ -z $reason ]]; then
+  say "npm dependencies: up to date, npm ci skipped"
+else
+  if ! command -v npm >/dev/null 2>&1; then
+    say "npm not found ($reason): install Node.js with npm, then rerun"
+    exit 1
+  fi
+  say "npm ci: $reason"
+  run npm ci --no-audit --no-fund
+fi
