@@ -85,6 +85,7 @@ async function main(argv: string[]): Promise<number> {
         firmware: manifest.spec.boot.firmware,
         timeoutMs,
         expect,
+        anyOrder: true,
         logFile: join(dir, "boot.log"),
       });
       if (!result.ok) {

@@ -10,6 +10,7 @@ import { BrokkrError } from "../errors.ts";
 import {
   createAnsiStripper,
   createMatcher,
+  createUnorderedMatcher,
   describePattern,
   type Match,
   type Pattern,
@@ -34,6 +35,8 @@ export interface BootTestOptions {
   timeoutMs: number;
   /** All must appear on the serial console, in this order (escape sequences stripped). */
   expect: readonly Pattern[];
+  /** Accept the `expect` patterns in any order. */
+  anyOrder?: boolean;
   /** Forwards 127.0.0.1:PORT on the host to the guest's port 22. */
   sshForwardPort?: number;
   /** Raw console text as it arrives (escape sequences kept), also after the result with keepRunning. */
@@ -130,7 +133,7 @@ export async function bootTest(opts: BootTestOptions): Promise<BootTestResult> {
   const log = opts.logFile === undefined ? undefined : createWriteStream(opts.logFile);
   const decoder = new StringDecoder("utf8");
   const strip = createAnsiStripper();
-  const matcher = createMatcher(opts.expect);
+  const matcher = opts.anyOrder ? createUnorderedMatcher(opts.expect) : createMatcher(opts.expect);
   let output = "";
   let stderr = "";
   let settled = false;

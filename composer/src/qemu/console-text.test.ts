@@ -60,3 +60,17 @@ test("the matcher keeps working after a very long output", () => {
 test("tailLines keeps the last lines", () => {
   assert.equal(tailLines("a\nb\nc\nd", 2), "c\nd");
 });
+
+test("the unordered matcher accepts markers in either order, each once", async () => {
+  const { createUnorderedMatcher } = await import("./console-text.ts");
+  const m = createUnorderedMatcher(["BOOT-OK abc", "host login:"]);
+  assert.equal(m.feed("Debian\nhost log", 1), false);
+  assert.equal(m.feed("in: \n", 2), false);
+  assert.equal(m.next, "BOOT-OK abc");
+  assert.equal(m.feed("BOOT-OK ab", 3), false);
+  assert.equal(m.feed("c\n", 4), true);
+  assert.deepEqual(
+    m.matched.map((x) => [x.pattern, x.atSeconds]),
+    [["host login:", 2], ["BOOT-OK abc", 4]],
+  );
+});

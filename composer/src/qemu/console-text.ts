@@ -105,3 +105,24 @@ export function tailLines(text: string, count = 30): string {
 export function describePattern(pattern: Pattern): string {
   return typeof pattern === "string" ? JSON.stringify(pattern) : String(pattern);
 }
+
+/**
+ * Matches `patterns` in any order: boot output interleaves (a getty may print its prompt
+ * before a service's marker), so "both appeared" is the honest test for independent markers.
+ */
+export function createUnorderedMatcher(patterns: readonly Pattern[]): ConsoleMatcher {
+  const ordered = patterns.map((p) => createMatcher([p]));
+  const matched: Match[] = [];
+  return {
+    matched,
+    get next() {
+      return patterns.find((_, i) => ordered[i]!.matched.length === 0);
+    },
+    feed(chunk, atSeconds) {
+      ordered.forEach((m, i) => {
+        if (m.matched.length === 0 && m.feed(chunk, atSeconds)) matched.push({ pattern: patterns[i]!, atSeconds });
+      });
+      return matched.length === patterns.length;
+    },
+  };
+}

@@ -27,6 +27,13 @@ export interface ConfigureInput {
   disable: string[];
 }
 
+/**
+ * First-boot work the image skips. udev's postinst would compile hwdb.bin; at first boot that
+ * takes 10+ s under emulation and a diskless image would redo it on every boot. Without it
+ * udev runs with no hardware database (no vendor names, no keyboard quirks).
+ */
+const masked = ["systemd-hwdb-update.service"];
+
 /** Config files that postinst scripts create from a template shipped under /usr/share. */
 const postinstCopies = [{ from: "usr/share/openssh/sshd_config", to: "etc/ssh/sshd_config" }];
 
@@ -54,6 +61,10 @@ export function configureRootfs(tree: Tree, input: ConfigureInput): { enabled: s
     .sort();
   enableUnits(tree, enabled);
   disableUnits(tree, input.disable);
+  for (const unit of masked) {
+    tree.remove(`etc/systemd/system/${unit}`);
+    tree.symlink(`etc/systemd/system/${unit}`, "/dev/null");
+  }
   return { enabled };
 }
 
