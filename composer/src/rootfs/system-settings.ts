@@ -37,7 +37,10 @@ export function writeSystemSettings(tree: Tree, s: SystemSettings): void {
   tree.symlink("init", "usr/lib/systemd/systemd");
 }
 
-/** Drops what a diskless image never reads: docs (keeping copyright), man pages, translations. */
+/**
+ * Drops what a diskless image never reads: docs (keeping copyright), man pages, translations,
+ * and udev's hwdb sources (the image never compiles them: see `masked` in configure.ts).
+ */
 export function trimTree(tree: Tree): number {
   let removed = 0;
   for (const node of tree.nodes()) {
@@ -46,7 +49,8 @@ export function trimTree(tree: Tree): number {
     const drop =
       doc ||
       (/^usr\/share\/(man|info|lintian|linda)\//.test(p) && node.kind !== "dir") ||
-      (p.startsWith("usr/share/locale/") && node.kind !== "dir" && p !== "usr/share/locale/locale.alias");
+      (p.startsWith("usr/share/locale/") && node.kind !== "dir" && p !== "usr/share/locale/locale.alias") ||
+      (p.startsWith("usr/lib/udev/hwdb.d/") && node.kind !== "dir");
     if (drop) {
       tree.remove(p);
       removed++;

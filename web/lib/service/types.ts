@@ -1,0 +1,60 @@
+// The contract between the image service (builds, storage, HTTP API) and its two faces: the
+// Next.js UI (through server actions) and the plain HTTP layer (CLI, CI, PXE clients).
+// One process holds one BrokkrService; the HTTP layer and Next's server actions reach it
+// through getService() in ./registry.ts.
+import type { ImageSpec } from "../../../composer/src/spec/index.ts";
+
+export type BuildStatus = "queued" | "running" | "succeeded" | "failed";
+
+export interface SchematicRecord {
+  id: string;
+  spec: ImageSpec;
+  createdAt: string;
+}
+
+export interface StageRecord {
+  name: string;
+  startedAt: string;
+  /** Set when the stage finished. */
+  ms: number | null;
+}
+
+export interface ArtifactRecord {
+  /** disk.img, uki.efi, vmlinuz, initrd.img, cmdline, manifest.json */
+  file: string;
+  sha256: string;
+  size: number;
+}
+
+export interface BuildRecord {
+  id: string;
+  schematicId: string;
+  status: BuildStatus;
+  stages: StageRecord[];
+  artifacts: ArtifactRecord[];
+  error: { code: string; message: string; hint?: string } | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface LogLine {
+  /** 0-based line number within the build's log. */
+  n: number;
+  text: string;
+}
+
+export interface BrokkrService {
+  /** Validates (schema + catalog rules) and stores; throws BrokkrError("spec.invalid") with every problem. */
+  createSchematic(spec: unknown): Promise<SchematicRecord>;
+  getSchematic(id: string): Promise<SchematicRecord | undefined>;
+  /** Starts a build, or returns the queued/running build of the same schematic (single flight). */
+  startBuild(schematicId: string): Promise<BuildRecord>;
+  getBuild(buildId: string): Promise<BuildRecord | undefined>;
+  listBuilds(schematicId: string): Promise<BuildRecord[]>;
+  latestGoodBuild(schematicId: string): Promise<BuildRecord | undefined>;
+  /** The log from line `from`, then every new line until the build ends; returns an unsubscribe. */
+  followLog(buildId: string, from: number, onLine: (l: LogLine) => void, onEnd: (b: BuildRecord) => void): () => void;
+  /** Absolute path of an artifact in the content-addressed store. */
+  artifactPath(a: ArtifactRecord): string;
+}
