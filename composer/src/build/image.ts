@@ -10,13 +10,18 @@ import type { Tree } from "../rootfs/tree.ts";
 
 const zstdCompress = promisify(zlib.zstdCompress);
 
-/** cpio newc of the whole tree, zstd-compressed (the kernel unpacks zstd natively). */
+/**
+ * cpio newc of the whole tree, zstd-compressed (the kernel unpacks zstd natively). Two zstd
+ * workers, always two: multi-threaded zstd output depends on the job layout, so a count taken
+ * from the machine would make the bytes differ between machines.
+ */
 export async function buildInitramfs(tree: Tree): Promise<Buffer> {
   const cpio = Buffer.concat([...writeCpio(tree.nodes())]);
   return zstdCompress(cpio, {
     params: {
       [zlib.constants.ZSTD_c_compressionLevel]: 6,
       [zlib.constants.ZSTD_c_checksumFlag]: 1,
+      [zlib.constants.ZSTD_c_nbWorkers]: 2,
     },
   });
 }
