@@ -1,29 +1,35 @@
 // Boot artifacts from a finished tree: the initramfs, the UKI and the GPT disk with its ESP.
 import { open } from "node:fs/promises";
-import { promisify } from "node:util";
 import zlib from "node:zlib";
 import { buildUki } from "../boot/uki.ts";
+import { BrokkrError } from "../errors.ts";
 import { writeCpio } from "../formats/cpio.ts";
 import { writeFat32 } from "../formats/fat32.ts";
 import { gptTypes, guidFromSeed, writeGptDisk } from "../formats/gpt.ts";
 import type { Tree } from "../rootfs/tree.ts";
 
-const zstdCompress = promisify(zlib.zstdCompress);
-
 /**
  * cpio newc of the whole tree, zstd-compressed (the kernel unpacks zstd natively). Two zstd
  * workers, always two: multi-threaded zstd output depends on the job layout, so a count taken
  * from the machine would make the bytes differ between machines.
+ * Synchronous on purpose: Node 24.21's callback zstdCompress with workers returns an empty
+ * buffer (seen here), and the kernel then saw no initramfs. The workers still run in parallel
+ * inside the sync call.
  */
-export async function buildInitramfs(tree: Tree): Promise<Buffer> {
+export function buildInitramfs(tree: Tree): Buffer {
   const cpio = Buffer.concat([...writeCpio(tree.nodes())]);
-  return zstdCompress(cpio, {
+  const out = zlib.zstdCompressSync(cpio, {
     params: {
       [zlib.constants.ZSTD_c_compressionLevel]: 6,
       [zlib.constants.ZSTD_c_checksumFlag]: 1,
       [zlib.constants.ZSTD_c_nbWorkers]: 2,
     },
   });
+  // A zstd frame starts with 28 b5 2f fd; anything else (or nothing) must not become an image.
+  if (out.length < 8 || out.readUInt32LE(0) !== 0xfd2fb528) {
+    throw new BrokkrError("internal", `zstd produced ${out.length} bytes for a ${cpio.length}-byte initramfs`);
+  }
+  return out;
 }
 
 export function buildUkiImage(opts: {
