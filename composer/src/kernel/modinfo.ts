@@ -3,7 +3,17 @@
 import { BrokkrError } from "../errors.ts";
 
 export function readModinfo(elf: Buffer, name: string): Map<string, string[]> {
-  if (elf.readUInt32BE(0) !== 0x7f454c46) {
+  try {
+    return parseModinfo(elf, name);
+  } catch (err) {
+    // Offsets past the end of a cut-short file: report the module, not a RangeError.
+    if (!(err instanceof RangeError)) throw err;
+    throw new BrokkrError("kernel.module-missing", `${name} is a truncated or corrupt ELF file`, { cause: err });
+  }
+}
+
+function parseModinfo(elf: Buffer, name: string): Map<string, string[]> {
+  if (elf.length < 4 || elf.readUInt32BE(0) !== 0x7f454c46) {
     throw new BrokkrError("kernel.module-missing", `${name} is not an ELF file`);
   }
   const is64 = elf[4] === 2;

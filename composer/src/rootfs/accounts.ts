@@ -64,15 +64,19 @@ export function writeAccounts(
   let nextSystemGid = 999;
   const groupByName = (name: string) => groups.find((g) => g.name === name);
   const users = [...opts.users].sort((a, b) => a.name.localeCompare(b.name));
+  // Every user's private group first, so that a user may be put in another user's group.
   users.forEach((u, i) => {
-    if (passwd.some((p) => p.name === u.name)) {
-      throw new BrokkrError("spec.invalid", `user '${u.name}' clashes with a system account`, {
+    if (passwd.some((p) => p.name === u.name) || groupByName(u.name)) {
+      throw new BrokkrError("spec.invalid", `user '${u.name}' clashes with a system account or group`, {
         hint: "pick another user name",
       });
     }
     const uid = firstUid + i;
     passwd.push({ name: u.name, uid, gid: uid, gecos: u.name, home: `/home/${u.name}`, shell: u.shell ?? "/bin/bash" });
     groups.push({ name: u.name, gid: uid, members: [] });
+  });
+  users.forEach((u, i) => {
+    const uid = firstUid + i;
     // `*` rather than `!`: sshd refuses keys for accounts it considers locked (`!`).
     hashes.set(u.name, u.passwordHash ?? "*");
     for (const g of u.groups) {

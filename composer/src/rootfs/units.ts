@@ -76,9 +76,14 @@ export function enableUnits(tree: Tree, names: string[]): void {
     }
     const install = parseInstall(unit.text);
     const inst = instance ?? install.defaultInstance;
-    const linkName = file.includes("@") && inst ? file.replace("@", `@${inst}`) : file;
-    for (const target of install.wantedBy) link(tree, `etc/systemd/system/${target}.wants/${linkName}`, unit.path);
-    for (const target of install.requiredBy) link(tree, `etc/systemd/system/${target}.requires/${linkName}`, unit.path);
+    // Links carry the real unit's name when `file` is an alias symlink, as systemctl does.
+    const real = unit.path.slice(unit.path.lastIndexOf("/") + 1);
+    const linkName = real.includes("@") && inst ? real.replace("@", `@${inst}`) : real;
+    // A template with no instance cannot be wanted by anything (systemctl refuses it).
+    if (!real.includes("@") || inst) {
+      for (const target of install.wantedBy) link(tree, `etc/systemd/system/${target}.wants/${linkName}`, unit.path);
+      for (const target of install.requiredBy) link(tree, `etc/systemd/system/${target}.requires/${linkName}`, unit.path);
+    }
     for (const alias of install.alias) link(tree, `etc/systemd/system/${alias}`, unit.path);
     queue.push(...install.also);
   }
