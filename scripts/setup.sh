@@ -22,11 +22,21 @@ run() {
 # fsck.fat and sgdisk live in /usr/sbin, which a non-root PATH may lack.
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 
-# kind, what, Debian package that provides it.
+# kind (cmd, file, or glob: any match will do), what, Debian package that provides it.
+# ipxe-qemu: the PXE option ROM the web e2e test boots from; postgresql: the web service's
+# tests run against a real PostgreSQL as well as the embedded one.
 needs=(
   "cmd qemu-system-x86_64 qemu-system-x86"
   "file /usr/share/OVMF/OVMF_CODE_4M.fd ovmf"
+  "cmd qemu-system-aarch64 qemu-system-arm"
+  "file /usr/share/AAVMF/AAVMF_CODE.fd qemu-efi-aarch64"
+  "cmd qemu-system-riscv64 qemu-system-misc"
+  "file /usr/share/qemu/opensbi-riscv64-generic-fw_dynamic.bin qemu-system-data"
+  "file /usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin u-boot-qemu"
   "cmd cpio cpio"
+  "cmd zstd zstd"
+  "cmd xz xz-utils"
+  "cmd chromium chromium"
   "cmd fsck.fat dosfstools"
   "cmd mdir mtools"
   "cmd sgdisk gdisk"
@@ -35,6 +45,8 @@ needs=(
   "cmd ssh openssh-client"
   "cmd ssh-keygen openssh-client"
   "cmd dpkg dpkg"
+  "file /usr/lib/ipxe/qemu/efi-virtio.rom ipxe-qemu"
+  "glob /usr/lib/postgresql/*/bin/initdb postgresql"
 )
 
 find_missing_packages() {
@@ -44,6 +56,8 @@ find_missing_packages() {
     read -r kind what pkg <<<"$entry"
     if [[ $kind == cmd ]]; then
       command -v "$what" >/dev/null 2>&1 && continue
+    elif [[ $kind == glob ]]; then
+      compgen -G "$what" >/dev/null && continue
     else
       [[ -e $what ]] && continue
     fi

@@ -39,3 +39,21 @@ test("id is stable and catalog list shows every kind", () => {
   assert.match(list.stdout, /openssh-server/);
   assert.match(run("catalog", "list", "drivers").stdout, /^drivers:\n(?:.*\n)*\s+virtio/m);
 });
+
+test("matrix prints every cell with its verdict, and --json the same cells as data", () => {
+  const r = run("matrix");
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^riscv64 +uefi +uefi +linux +valid +builds: UKI as \\EFI\\BOOT\\BOOTRISCV64\.EFI$/m);
+  assert.match(r.stdout, /^x86_64 +limine +bios +linux +valid +limine with bios firmware: not yet implemented$/m);
+  assert.match(r.stdout, /^9 of 18 cells valid; 3 build today, 6 not yet implemented$/m);
+  const cells = JSON.parse(run("matrix", "--json").stdout) as { problems: unknown[] }[];
+  assert.equal(cells.length, 18);
+  assert.equal(cells.filter((c) => c.problems.length === 0).length, 9);
+});
+
+test("build refuses a valid spec whose boot chain is not implemented, before any download", () => {
+  const r = run("build", "examples/xen.yaml", "--out", "/nonexistent/never-written");
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /^error\[boot\.not-implemented\]: .*multiboot2 with boot\.firmware uefi on x86_64: not yet implemented/m);
+  assert.match(r.stderr, /hint: `brokkr matrix` lists what builds today/);
+});

@@ -8,8 +8,10 @@ import { loadCatalog } from "./catalog/index.ts";
 import { progressPrinter } from "./cli-progress.ts";
 import { BrokkrError, exitCodeOf, formatError } from "./errors.ts";
 import { loadSpecFile, repoRoot } from "./load-spec.ts";
+import { formatMatrix, matrixCells } from "./matrix/matrix.ts";
 import { build, type Manifest } from "./pipeline.ts";
 import { bootTest } from "./qemu/boot-test.ts";
+import { remoteBuild } from "./remote.ts";
 
 const usage = `brokkr — declarative OS images from Debian packages, rootless
 
@@ -18,9 +20,13 @@ usage:
   brokkr build SPEC --out DIR [--lock FILE]  build the spec's outputs and manifest.json into DIR
   brokkr boot-test SPEC|DIR [--timeout S]    boot disk.img in QEMU until the marker and login prompt
   brokkr catalog list [kind]                 list kernels, drivers, ports, units
+  brokkr matrix [--json]                     every arch × protocol × firmware: valid or why not, and what builds today
   brokkr id SPEC                             print the schematic ID
+  brokkr remote build SPEC --server URL [--out DIR]
+                                             build on a Brokkr server, follow its log, download
+                                             and check every artifact (default DIR: out/<name>)
 
-environment: BROKKR_MIRROR, BROKKR_CACHE_DIR, BROKKR_KEYRING, SOURCE_DATE_EPOCH
+environment: BROKKR_MIRROR, BROKKR_CACHE_DIR, BROKKR_KEYRING, SOURCE_DATE_EPOCH, BROKKR_SERVER
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -31,6 +37,8 @@ async function main(argv: string[]): Promise<number> {
       out: { type: "string", short: "o" },
       lock: { type: "string" },
       timeout: { type: "string" },
+      json: { type: "boolean" },
+      server: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -39,6 +47,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage);
     return command || values.help ? 0 : 1;
   }
+  if (command === "remote") return runRemote(rest, values.server ?? process.env["BROKKR_SERVER"], values.out);
   const catalog = await loadCatalog(repoRoot());
 
   switch (command) {
@@ -98,6 +107,11 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`boot-test passed in ${result.seconds.toFixed(1)} s\n`);
       return 0;
     }
+    case "matrix": {
+      const cells = matrixCells(catalog);
+      process.stdout.write(values.json ? `${JSON.stringify(cells, null, 2)}\n` : formatMatrix(cells));
+      return 0;
+    }
     case "catalog": {
       if (rest[0] !== "list") throw new BrokkrError("spec.invalid", `unknown catalog command '${rest[0] ?? ""}'`, { hint: "brokkr catalog list [kind]" });
       const kinds = { kernels: catalog.kernels, drivers: catalog.drivers, ports: catalog.ports, units: catalog.units };
@@ -115,6 +129,25 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`unknown command '${command}'\n\n${usage}`);
       return 1;
   }
+}
+
+/** The server checks the spec against its own catalog: no local catalog needed. */
+async function runRemote(args: string[], server: string | undefined, out: string | undefined): Promise<number> {
+  if (args[0] !== "build") {
+    throw new BrokkrError("spec.invalid", `unknown remote command '${args[0] ?? ""}'`, { hint: "brokkr remote build SPEC --server URL" });
+  }
+  const specFile = need(args[1], "SPEC");
+  const result = await remoteBuild({
+    specFile,
+    server: need(server, "--server URL (or BROKKR_SERVER)"),
+    outDir: out,
+    onLog: (line) => process.stderr.write(`${line}\n`),
+  });
+  for (const a of result.artifacts) {
+    process.stdout.write(`${a.path}  ${(a.size / 1e6).toFixed(1)} MB  sha256:${a.sha256}\n`);
+  }
+  process.stdout.write(`build ${result.buildId} of schematic ${result.schematicId}: ${result.artifacts.length} artifacts checked\n`);
+  return 0;
 }
 
 function need(value: string | undefined, what: string): string {

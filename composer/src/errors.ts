@@ -19,6 +19,7 @@ export type ErrorCode =
   | "kernel.module-missing"
   | "boot.stub-missing"
   | "boot.pe-invalid"
+  | "boot.not-implemented"
   | "image.too-large"
   | "image.invalid"
   | "qemu.missing"
@@ -26,6 +27,18 @@ export type ErrorCode =
   | "qemu.failed"
   | "qemu.unsupported"
   | "io"
+  | "service.bad-request"
+  | "service.not-found"
+  | "service.method-not-allowed"
+  | "service.too-large"
+  | "service.unsupported-media-type"
+  | "service.range-not-satisfiable"
+  | "service.unavailable"
+  | "build.interrupted"
+  | "build.crashed"
+  | "remote.http"
+  | "remote.build-failed"
+  | "remote.checksum-mismatch"
   | "internal";
 
 export interface Problem {
@@ -74,6 +87,14 @@ const httpStatus: Partial<Record<ErrorCode, number>> = {
   "feed.signature": 502,
   "feed.checksum-mismatch": 502,
   "feed.index-missing": 502,
+  "boot.not-implemented": 501,
+  "service.bad-request": 400,
+  "service.not-found": 404,
+  "service.method-not-allowed": 405,
+  "service.too-large": 413,
+  "service.unsupported-media-type": 415,
+  "service.range-not-satisfiable": 416,
+  "service.unavailable": 503,
   internal: 500,
 };
 

@@ -5,6 +5,7 @@ import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type ProgressSink, stage } from "./build/progress.ts";
 import { controlMembers, dataEntries, unpackDebs } from "./build/unpack.ts";
+import { assertBuildable } from "./build/boot-chains.ts";
 import { buildInitramfs, buildUkiImage, writeDiskImage } from "./build/image.ts";
 import { planPackages } from "./build/plan.ts";
 import { installKernel } from "./build/kernel.ts";
@@ -43,6 +44,7 @@ export interface Manifest {
 
 export async function build(opts: BuildOptions): Promise<Manifest> {
   const { spec, catalog, schematicId } = opts;
+  assertBuildable(spec);
   const sink = opts.onProgress ?? (() => {});
   const cache = opts.cache ?? new BlobCache();
   const mirror = opts.mirror ?? findMirror();
@@ -52,7 +54,8 @@ export async function build(opts: BuildOptions): Promise<Manifest> {
   );
   const plan = await stage(sink, "resolve", () => planPackages({ spec, catalog, index, lock: opts.lock }));
 
-  const all = [...plan.rootfs, plan.kernel, plan.stub];
+  const all = [...plan.rootfs, ...plan.kernelPackages, plan.stub];
+  const kernelAt = plan.rootfs.length;
   const paths = await stage(sink, "download", () =>
     fetchDebs(all, {
       mirror,
@@ -94,8 +97,8 @@ export async function build(opts: BuildOptions): Promise<Manifest> {
 
   const kernel = await stage(sink, "kernel", () =>
     installKernel(tree, {
-      entries: dataEntries(unpacked[all.length - 2]!.dataTar, plan.kernel.package),
-      imagePath: plan.kernelImagePath,
+      entries: plan.kernelPackages.flatMap((p, i) => dataEntries(unpacked[kernelAt + i]!.dataTar, p.package)),
+      imagePaths: plan.kernelImagePaths,
       modules: plan.modules,
     }),
   );

@@ -1,10 +1,11 @@
 // Boot artifacts from a finished tree: the initramfs, the UKI and the GPT disk with its ESP.
 import { open } from "node:fs/promises";
 import zlib from "node:zlib";
+import { ukiBootScript, writeUbootScript } from "../boot/uboot-script.ts";
 import { buildUki } from "../boot/uki.ts";
 import { BrokkrError } from "../errors.ts";
 import { writeCpio } from "../formats/cpio.ts";
-import { writeFat32 } from "../formats/fat32.ts";
+import { type FatFile, writeFat32 } from "../formats/fat32.ts";
 import { gptTypes, guidFromSeed, writeGptDisk } from "../formats/gpt.ts";
 import type { Tree } from "../rootfs/tree.ts";
 
@@ -49,9 +50,22 @@ export const efiBootName: Record<string, string> = {
   riscv64: "BOOTRISCV64.EFI",
 };
 
+/** Arches whose usual UEFI firmware is U-Boot, whose removable-media path a big UKI overflows. */
+const ubootScriptArches = new Set(["riscv64"]);
+
+/** The ESP's files: the UKI at the removable-media path, and on riscv64 a U-Boot boot script. */
+export function espFiles(opts: { arch: string; uki: Buffer; mtime: number }): FatFile[] {
+  const efiPath = `EFI/BOOT/${efiBootName[opts.arch]}`;
+  const files: FatFile[] = [{ path: efiPath, data: opts.uki }];
+  if (ubootScriptArches.has(opts.arch)) {
+    files.push({ path: "boot.scr", data: writeUbootScript(ukiBootScript(efiPath), { arch: opts.arch, mtime: opts.mtime }) });
+  }
+  return files;
+}
+
 /** A GPT disk whose only partition is a FAT32 ESP holding the UKI at the removable-media path. */
 export async function writeDiskImage(path: string, opts: { arch: string; uki: Buffer; seed: string; mtime: number }) {
-  const esp = writeFat32([{ path: `EFI/BOOT/${efiBootName[opts.arch]}`, data: opts.uki }], {
+  const esp = writeFat32(espFiles(opts), {
     label: "BROKKR",
     volumeId: Number.parseInt(opts.seed.slice(0, 8), 16) >>> 0,
     mtime: opts.mtime,

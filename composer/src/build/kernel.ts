@@ -21,16 +21,15 @@ WantedBy=sysinit.target
 
 export async function installKernel(
   tree: Tree,
-  opts: { entries: TarEntry[]; imagePath: string; modules: string[] },
+  opts: { entries: TarEntry[]; imagePaths: string[]; modules: string[] },
 ): Promise<{ image: Buffer; release: string; modules: string[]; depmodUnit: string }> {
   const norm = (p: string) =>
     p
       .replace(/^\.?\//, "")
       .replace(/^lib\//, "usr/lib/");
-  const glob = new RegExp(`^${opts.imagePath.replace(/[.+]/g, "\\$&").replace(/\*/g, "[^/]*")}$`);
-  const image = opts.entries.find((e) => e.type === "file" && glob.test(norm(e.path)));
+  const image = findImage(opts.entries, opts.imagePaths, norm);
   if (!image) {
-    throw new BrokkrError("kernel.module-missing", `the kernel package has no file matching ${opts.imagePath}`, {
+    throw new BrokkrError("kernel.module-missing", `the kernel package(s) have no file matching ${opts.imagePaths.join(" or ")}`, {
       hint: "check kernel/<id>.yaml's imagePath",
     });
   }
@@ -48,4 +47,14 @@ export async function installKernel(
     modules: sel.files.map((f) => f.path.slice(f.path.lastIndexOf("/") + 1)),
     depmodUnit: "brokkr-depmod.service",
   };
+}
+
+/** The first glob that matches a file wins, so a list can cover old and new package layouts. */
+function findImage(entries: TarEntry[], globs: string[], norm: (p: string) => string): TarEntry | undefined {
+  for (const g of globs) {
+    const re = new RegExp(`^${g.replace(/[.+]/g, "\\$&").replace(/\*/g, "[^/]*")}$`);
+    const hit = entries.find((e) => e.type === "file" && re.test(norm(e.path)));
+    if (hit) return hit;
+  }
+  return undefined;
 }

@@ -1,10 +1,11 @@
 // Which Debian packages make the image: the base system, the ports' packages, the spec's
 // extra packages, the kernel and the UEFI stub — solved fresh, or taken exactly from a lock.
-import { type Catalog, driverModules } from "../catalog/index.ts";
+import { type Catalog, driverModules, imagePathsOf } from "../catalog/index.ts";
 import { BrokkrError } from "../errors.ts";
 import { debianArch } from "../feeds/debian/packages.ts";
 import type { BinaryPackage, LockEntry } from "../feeds/debian/types.ts";
 import { fromLock, toLock } from "../resolve/lockfile.ts";
+import { parseRelations } from "../resolve/relations.ts";
 import { resolvePackages } from "../resolve/solver.ts";
 import { compareVersions } from "../resolve/version.ts";
 import type { ImageSpec } from "../spec/index.ts";
@@ -26,8 +27,12 @@ const serialConsole: Record<string, string> = {
 
 export interface Plan {
   rootfs: BinaryPackage[];
+  /** The package the kernel entry's packagePattern names. */
   kernel: BinaryPackage;
-  kernelImagePath: string;
+  /** Every package whose files make the kernel: `kernel` first, then its parts (see kernelParts). */
+  kernelPackages: BinaryPackage[];
+  /** Globs for the image inside kernelPackages, tried in order. */
+  kernelImagePaths: string[];
   stub: BinaryPackage;
   stubFile: string;
   modules: string[];
@@ -62,8 +67,19 @@ export function planPackages(opts: {
         hint: "use a manifest.json written by `brokkr build` for this spec",
       });
     }
-    const rootfs = chosen.filter((p) => p !== kernel && p !== stub);
-    return { rootfs, kernel, kernelImagePath: kernelEntry.imagePath, stub, stubFile: stubFiles[spec.arch]!, modules, cmdline, lock: toLock(chosen) };
+    const kernelPackages = [kernel, ...kernelParts(kernel, chosen, "the lock")];
+    const rootfs = chosen.filter((p) => !kernelPackages.includes(p) && p !== stub);
+    return {
+      rootfs,
+      kernel,
+      kernelPackages,
+      kernelImagePaths: imagePathsOf(kernelEntry),
+      stub,
+      stubFile: stubFiles[spec.arch]!,
+      modules,
+      cmdline,
+      lock: toLock(chosen),
+    };
   }
 
   const kernel = newest(index.filter((p) => kernelPattern.test(p.package) && p.architecture === arch));
@@ -79,16 +95,46 @@ export function planPackages(opts: {
   const portPackages = spec.ports.flatMap((id) => catalog.ports.get(id)?.packages ?? []);
   const install = [...new Set([...basePackages, ...portPackages, ...spec.packages])].sort();
   const { packages: rootfs } = resolvePackages(index, { arch, install, withRequired: true });
+  const kernelPackages = [kernel, ...kernelParts(kernel, index)];
   return {
     rootfs,
     kernel,
-    kernelImagePath: kernelEntry.imagePath,
+    kernelPackages,
+    kernelImagePaths: imagePathsOf(kernelEntry),
     stub,
     stubFile: stubFiles[spec.arch]!,
     modules,
     cmdline,
-    lock: toLock([...rootfs, kernel, stub]),
+    lock: toLock([...rootfs, ...kernelPackages, stub]),
   };
+}
+
+/**
+ * The packages a kernel package is split into. Trixie's linux-image-<release> holds image and
+ * modules; later Debian makes it a small package depending on linux-binary-, linux-modules- and
+ * linux-base-<release> at exactly its own version (on arm64 and amd64 the binary comes from the
+ * linux-signed-* source and the rest from linux, so the source cannot be the test). Those
+ * exact-version dependencies are the parts; alternatives (dracut | initramfs-tools) and tools
+ * are not.
+ */
+export function kernelParts(kernel: BinaryPackage, pool: readonly BinaryPackage[], from = "the index"): BinaryPackage[] {
+  const parts: BinaryPackage[] = [];
+  for (const field of [kernel.preDepends, kernel.depends]) {
+    for (const group of parseRelations(field, { arch: kernel.architecture })) {
+      const rel = group[0]!;
+      if (group.length !== 1 || rel.op !== "=" || rel.version !== kernel.version) continue;
+      const part = pool.find(
+        (p) => p.package === rel.name && p.version === kernel.version && p.architecture === kernel.architecture,
+      );
+      if (!part) {
+        throw new BrokkrError("feed.package-missing", `${kernel.package} needs ${rel.name} (= ${kernel.version}), which is not in ${from}`, {
+          hint: "the suite may be mid-upload (its kernel parts not all published yet); try again later or pin a lock",
+        });
+      }
+      if (!parts.includes(part)) parts.push(part);
+    }
+  }
+  return parts.sort((a, b) => (a.package < b.package ? -1 : 1));
 }
 
 function newest(pkgs: BinaryPackage[]): BinaryPackage | undefined {

@@ -6,6 +6,7 @@ export {
   type Driver,
   driverFileSchema,
   driverModules,
+  imagePathsOf,
   type Kernel,
   type KernelArch,
   kernelFileSchema,

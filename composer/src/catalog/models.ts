@@ -35,7 +35,12 @@ export const kernelArchSchema = z.strictObject({
         "name (linux-image-6.12.N+debM-amd64-unsigned), so a fixed name goes stale: the matching package " +
         "with the highest version is taken.",
     ),
-  imagePath: packagePathGlob.describe("Where the package keeps the image to boot."),
+  imagePath: z
+    .union([packagePathGlob, z.array(packagePathGlob).min(1)])
+    .describe(
+      "Where the kernel's packages keep the image to boot; with a list, the first glob that matches " +
+        "wins (Debian moved it from boot/ to usr/lib/modules/<release>/ after trixie).",
+    ),
   modulesPath: packagePathGlob.optional().describe("The kernel's module tree in the package, if it has one."),
   protocols: z
     .array(protocolSchema)
@@ -151,6 +156,11 @@ export interface Catalog {
 /** The units a catalog unit enables on one arch. */
 export function unitsToEnable(unit: Unit, arch: Arch): string[] {
   return [...unit.enable, ...(unit.enableByArch?.[arch] ?? [])];
+}
+
+/** A kernel entry's image globs, in the order they are tried. */
+export function imagePathsOf(entry: KernelArch): string[] {
+  return typeof entry.imagePath === "string" ? [entry.imagePath] : [...entry.imagePath];
 }
 
 /** The modules a driver needs on one arch ([] where it is unsupported). */

@@ -5,7 +5,7 @@ import { readFile } from "node:fs/promises";
 import { before, test } from "node:test";
 import { ARCHES } from "../spec/patterns.ts";
 import { loadCatalog } from "./load.ts";
-import { type Catalog, driverModules } from "./models.ts";
+import { type Catalog, driverModules, imagePathsOf } from "./models.ts";
 
 interface ArchModules {
   release: string;
@@ -86,7 +86,10 @@ test("kernel package patterns pick the unsigned image and nothing else", () => {
   assert.ok(!matches("aarch64", "linux-image-6.12.117+deb13-arm64-16k-unsigned"));
   assert.ok(matches("riscv64", "linux-image-6.12.107+deb13-riscv64"));
   assert.ok(!matches("riscv64", "linux-image-6.12.107+deb13-riscv64-dbg"));
-  assert.equal(linux.arches.riscv64!.imagePath, "boot/vmlinux-*");
+  assert.deepEqual(imagePathsOf(linux.arches.riscv64!), ["boot/vmlinux-*", "usr/lib/modules/*/vmlinuz"]);
+  assert.ok(matches("riscv64", "linux-image-7.2.13+deb14-riscv64"), "sid's name");
+  assert.ok(!matches("riscv64", "linux-image-7.2.13+deb14-riscv64-dbg"));
+  assert.ok(!matches("riscv64", "linux-binary-7.2.13+deb14-riscv64"), "a part, not the kernel");
   const xen = catalog.kernels.get("xen")!;
   assert.equal(xen.dom0, "linux");
   assert.deepEqual(Object.keys(xen.arches), ["x86_64"]);

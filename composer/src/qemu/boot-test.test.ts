@@ -74,6 +74,22 @@ test("the command line is TCG only, with a throw-away disk overlay and SSH forwa
   assert.equal(args[args.indexOf("-m") + 1], "1024");
 });
 
+test("without an image there is no disk: a network boot brings its NIC in extraArgs", () => {
+  const machine: QemuMachine = {
+    arch: "x86_64",
+    firmware: "bios",
+    binary: "/usr/bin/qemu-system-x86_64",
+    version: { major: 7, minor: 2, micro: 0, text: "" },
+    files: { kind: "builtin" },
+    args: ["-M", "q35", "-cpu", "max"],
+    tempDir: undefined,
+  };
+  const extraArgs = ["-boot", "n", "-netdev", "user,id=n0,bootfile=http://10.0.2.2:1/x", "-device", "virtio-net-pci,netdev=n0"];
+  const args = buildQemuArgs(machine, { ...bios({ image: "unused" }), image: undefined, extraArgs });
+  assert.ok(!args.includes("-drive"));
+  assert.deepEqual(args.slice(-extraArgs.length), extraArgs);
+});
+
 test("BIOS boot of a hand-made MBR reaches the marker; QEMU is gone afterwards", async (t) => {
   if (!hasX86) return t.skip(noQemu);
   const log = join(dir, "console.log");

@@ -27,8 +27,11 @@ import {
 import { isRunning, stopChild, trackChild, trackTempDir, untrackTempDir } from "./reaper.ts";
 
 export interface BootTestOptions {
-  /** Raw disk image; QEMU writes to a throw-away overlay (snapshot=on), never to it. */
-  image: string;
+  /**
+   * Raw disk image; QEMU writes to a throw-away overlay (snapshot=on), never to it. Without one
+   * the machine has no disk: a network boot, with the NIC and `-boot n` given in `extraArgs`.
+   */
+  image?: string;
   arch: Arch;
   firmware: Firmware;
   memoryMiB?: number;
@@ -96,11 +99,12 @@ export function buildQemuArgs(machine: QemuMachine, opts: BootTestOptions): stri
     "-no-reboot",
     "-rtc",
     "base=utc",
+  ];
+  if (opts.image !== undefined) {
     // if=virtio is a virtio-blk-pci disk on all three machines; OVMF, AAVMF, EDK2, U-Boot
     // and SeaBIOS all boot from it.
-    "-drive",
-    `file=${escapeOptionValue(opts.image)},format=raw,if=virtio,snapshot=on`,
-  ];
+    args.push("-drive", `file=${escapeOptionValue(opts.image)},format=raw,if=virtio,snapshot=on`);
+  }
   if (opts.sshForwardPort !== undefined) {
     args.push(
       "-netdev",
@@ -115,10 +119,12 @@ export function buildQemuArgs(machine: QemuMachine, opts: BootTestOptions): stri
 
 /** Boots `opts.image` and resolves when every marker matched, on timeout, or when QEMU exits. */
 export async function bootTest(opts: BootTestOptions): Promise<BootTestResult> {
-  try {
-    await access(opts.image, fsConstants.R_OK);
-  } catch (cause) {
-    throw new BrokkrError("io", `disk image ${opts.image} is not readable`, { cause });
+  if (opts.image !== undefined) {
+    try {
+      await access(opts.image, fsConstants.R_OK);
+    } catch (cause) {
+      throw new BrokkrError("io", `disk image ${opts.image} is not readable`, { cause });
+    }
   }
   const machine = await prepareMachine(opts.arch, opts.firmware, { search: opts.search, cpu: opts.cpu });
   const { tempDir } = machine;

@@ -3,7 +3,7 @@
 // Objects are strict (an unknown key is an error, not silently ignored) and every field but
 // `name` and `arch` has a default, so a two-line spec is a complete one.
 import { z } from "zod";
-import { archSchema, debianPackageSchema, idSchema, protocolSchema, unitRefSchema } from "./patterns.ts";
+import { archSchema, debianPackageSchema, firmwareSchema, idSchema, protocolSchema, unitRefSchema } from "./patterns.ts";
 
 export const OUTPUTS = ["disk", "uki", "pxe", "iso", "qcow2"] as const;
 export const COMPONENTS = ["main", "contrib", "non-free", "non-free-firmware"] as const;
@@ -20,7 +20,7 @@ const cmdlineArgSchema = z.string().regex(/^(?:[^\s"]|"[^"\u0000-\u001f]*")+$/, 
 const bootSchema = z
   .strictObject({
     protocol: protocolSchema.default("uefi").describe("How the firmware enters the kernel."),
-    firmware: z.enum(["uefi", "bios"]).default("uefi").describe("The firmware the image boots on."),
+    firmware: firmwareSchema.default("uefi").describe("The firmware the image boots on."),
     cmdline: z.array(cmdlineArgSchema).default([]).describe("Extra kernel arguments, in this order."),
   })
   .prefault({});

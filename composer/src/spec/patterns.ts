@@ -10,6 +10,11 @@ export const PROTOCOLS = ["uefi", "limine", "multiboot2"] as const;
 export const protocolSchema = z.enum(PROTOCOLS);
 export type Protocol = z.output<typeof protocolSchema>;
 
+/** What the machine starts with; BIOS only exists on x86_64 (a cross-field rule says so). */
+export const FIRMWARES = ["uefi", "bios"] as const;
+export const firmwareSchema = z.enum(FIRMWARES);
+export type Firmware = z.output<typeof firmwareSchema>;
+
 /** Catalog ids are file names: lowercase words joined by '-'. */
 export const idPattern = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export const idSchema = z.string().regex(idPattern, {

@@ -2,6 +2,7 @@
 // Next.js UI (through server actions) and the plain HTTP layer (CLI, CI, PXE clients).
 // One process holds one BrokkrService; the HTTP layer and Next's server actions reach it
 // through getService() in ./registry.ts.
+import type { LockEntry } from "../../../composer/src/feeds/debian/types.ts";
 import type { ImageSpec } from "../../../composer/src/spec/index.ts";
 
 export type BuildStatus = "queued" | "running" | "succeeded" | "failed";
@@ -48,8 +49,12 @@ export interface BrokkrService {
   /** Validates (schema + catalog rules) and stores; throws BrokkrError("spec.invalid") with every problem. */
   createSchematic(spec: unknown): Promise<SchematicRecord>;
   getSchematic(id: string): Promise<SchematicRecord | undefined>;
-  /** Starts a build, or returns the queued/running build of the same schematic (single flight). */
-  startBuild(schematicId: string): Promise<BuildRecord>;
+  /**
+   * Starts a build, or returns the queued/running build of the same schematic and lock (single
+   * flight). `lock` rebuilds exact package versions (a manifest's lock). Throws
+   * BrokkrError("service.not-found") for an unknown schematic.
+   */
+  startBuild(schematicId: string, opts?: { lock?: LockEntry[] }): Promise<BuildRecord>;
   getBuild(buildId: string): Promise<BuildRecord | undefined>;
   listBuilds(schematicId: string): Promise<BuildRecord[]>;
   latestGoodBuild(schematicId: string): Promise<BuildRecord | undefined>;

@@ -166,7 +166,7 @@ async function loadIndex(
       "feed.checksum-mismatch",
       `no copy of ${where}/Packages matches the signed InRelease:\n  ${problems.join("\n  ")}`,
       {
-        hint: "the mirror may be in the middle of a sync or serve a stale index; try again later, another suite, or another mirror (BROKKR_MIRROR)",
+        hint: `the mirror may be in the middle of a sync or serve a stale index; try again later, another suite, or another mirror (BROKKR_MIRROR); the spec's debian.suite picks the suite (now ${opts.suite}; e.g. sid)`,
         details: { suite: opts.suite, component, arch, attempts: problems },
       },
     );

@@ -1,0 +1,188 @@
+// `brokkr remote build SPEC --server URL [--out DIR]`: the same build on a Brokkr server. Sends
+// the spec, starts a build (or joins the one under way), follows the live log, then downloads
+// every artifact and checks its size and sha256 before it takes its final name.
+import { createHash } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { mkdir, readFile, rename, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { BrokkrError, type Problem } from "./errors.ts";
+
+export interface RemoteBuildOptions {
+  specFile: string;
+  /** Base URL of the server, e.g. http://localhost:3000 */
+  server: string;
+  /** Default: out/<spec name> */
+  outDir?: string;
+  /** Each line of the build log, as it comes. */
+  onLog?: (line: string) => void;
+}
+
+export interface RemoteArtifact {
+  file: string;
+  sha256: string;
+  size: number;
+  path: string;
+}
+
+export interface RemoteBuildResult {
+  schematicId: string;
+  buildId: string;
+  outDir: string;
+  artifacts: RemoteArtifact[];
+}
+
+interface BuildJson {
+  id: string;
+  status: string;
+  error: { code: string; message: string; hint?: string } | null;
+  artifacts: { file: string; sha256: string; size: number }[];
+}
+
+export async function remoteBuild(opts: RemoteBuildOptions): Promise<RemoteBuildResult> {
+  const base = opts.server.replace(/\/+$/, "");
+  const text = await readFile(opts.specFile, "utf8").catch((cause: unknown) => {
+    throw new BrokkrError("spec.parse", `cannot read ${opts.specFile}`, { cause, hint: "check the path" });
+  });
+  const type = opts.specFile.endsWith(".json") ? "application/json" : "application/yaml";
+  const schematic = (await call(base, "/api/schematics", { method: "POST", headers: { "content-type": type }, body: text })) as {
+    id: string;
+    spec: { name: string };
+  };
+  const started = (await call(base, `/api/schematics/${schematic.id}/builds`, { method: "POST" })) as { buildId: string };
+  const log = opts.onLog ?? (() => {});
+  await followLog(base, started.buildId, log);
+  const build = (await call(base, `/api/builds/${started.buildId}`)) as BuildJson;
+  if (build.status !== "succeeded") {
+    const e = build.error;
+    throw new BrokkrError("remote.build-failed", `build ${build.id} ${build.status}: [${e?.code ?? "?"}] ${e?.message ?? ""}`, {
+      hint: e?.hint ?? `the log is at ${base}/api/builds/${build.id}/log`,
+    });
+  }
+  const outDir = opts.outDir ?? join("out", schematic.spec.name);
+  await mkdir(outDir, { recursive: true });
+  const artifacts: RemoteArtifact[] = [];
+  for (const a of build.artifacts) {
+    const path = join(outDir, a.file);
+    await download(`${base}/api/builds/${build.id}/${encodeURIComponent(a.file)}`, path, a);
+    artifacts.push({ ...a, path });
+  }
+  return { schematicId: schematic.id, buildId: build.id, outDir, artifacts };
+}
+
+/** Follows the SSE log to its `end` event, reconnecting with Last-Event-ID if the stream breaks. */
+async function followLog(base: string, buildId: string, onLog: (line: string) => void): Promise<void> {
+  let lastId: string | undefined;
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const headers: Record<string, string> = { accept: "text/event-stream" };
+    if (lastId !== undefined) headers["last-event-id"] = lastId;
+    const res = await send(`${base}/api/builds/${buildId}/log`, { headers });
+    if (!res.ok || !res.body) await failFrom(res);
+    try {
+      for await (const ev of parseEvents(res.body!)) {
+        if (ev.event === "end") return;
+        if (ev.id !== undefined) lastId = ev.id;
+        onLog(ev.data);
+      }
+    } catch {
+      // the connection broke: reconnect below
+    }
+    await new Promise((r) => setTimeout(r, Math.min(5000, 250 * 2 ** attempt)));
+  }
+  throw new BrokkrError("remote.http", `lost the log stream of build ${buildId} too often`);
+}
+
+interface SseEvent {
+  id: string | undefined;
+  event: string;
+  data: string;
+}
+
+/** Server-Sent Events from a response body: blank-line separated blocks of `field: value`. */
+export async function* parseEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<SseEvent> {
+  let buffer = "";
+  const decoder = new TextDecoder();
+  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+    buffer += decoder.decode(chunk, { stream: true });
+    for (let m = /\r?\n\r?\n/.exec(buffer); m !== null; m = /\r?\n\r?\n/.exec(buffer)) {
+      const block = buffer.slice(0, m.index);
+      buffer = buffer.slice(m.index + m[0].length);
+      const ev: SseEvent = { id: undefined, event: "message", data: "" };
+      const data: string[] = [];
+      for (const line of block.split(/\r?\n/)) {
+        if (line === "" || line.startsWith(":")) continue;
+        const colon = line.indexOf(":");
+        const field = colon === -1 ? line : line.slice(0, colon);
+        const value = colon === -1 ? "" : line.slice(colon + 1).replace(/^ /, "");
+        if (field === "id") ev.id = value;
+        else if (field === "event") ev.event = value;
+        else if (field === "data") data.push(value);
+      }
+      if (data.length === 0 && ev.event === "message") continue; // retry: or comments only
+      ev.data = data.join("\n");
+      yield ev;
+    }
+  }
+}
+
+async function download(url: string, path: string, want: { file: string; sha256: string; size: number }): Promise<void> {
+  const res = await send(url);
+  if (!res.ok || !res.body) await failFrom(res);
+  const part = `${path}.part`;
+  const hash = createHash("sha256");
+  let size = 0;
+  try {
+    await pipeline(
+      Readable.fromWeb(res.body as import("node:stream/web").ReadableStream<Uint8Array>),
+      async function* (source: AsyncIterable<Buffer>) {
+        for await (const chunk of source) {
+          hash.update(chunk);
+          size += chunk.length;
+          yield chunk;
+        }
+      },
+      createWriteStream(part),
+    );
+    const sha256 = hash.digest("hex");
+    if (sha256 !== want.sha256 || size !== want.size) {
+      throw new BrokkrError("remote.checksum-mismatch", `${want.file}: got ${size} bytes sha256:${sha256}, expected ${want.size} bytes sha256:${want.sha256}`, {
+        hint: "the download was damaged on the way; run the command again",
+      });
+    }
+    await rename(part, path);
+  } catch (err) {
+    await rm(part, { force: true });
+    throw err;
+  }
+}
+
+async function call(base: string, path: string, init: RequestInit = {}): Promise<unknown> {
+  const res = await send(`${base}${path}`, init);
+  if (!res.ok) await failFrom(res);
+  return res.json();
+}
+
+async function send(url: string, init: RequestInit = {}): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (cause) {
+    throw new BrokkrError("remote.http", `cannot reach ${new URL(url).origin}: ${(cause as Error).cause ?? (cause as Error).message}`, {
+      cause,
+      hint: "is the Brokkr server running there? (npm start runs one on http://localhost:3000)",
+    });
+  }
+}
+
+/** Turns the server's `{ error: { code, message, problems, hint } }` into a BrokkrError. */
+async function failFrom(res: Response): Promise<never> {
+  const body = (await res.json().catch(() => undefined)) as
+    | { error?: { code?: string; message?: string; problems?: Problem[]; hint?: string } }
+    | undefined;
+  const e = body?.error;
+  const code = e?.code === "spec.invalid" || e?.code === "spec.parse" ? e.code : "remote.http";
+  throw new BrokkrError(code, e?.message ? `${e.message}${code === "remote.http" ? ` (HTTP ${res.status}, ${e.code})` : ""}` : `HTTP ${res.status} from ${res.url}`, {
+    problems: e?.problems ?? [],
+    ...(e?.hint ? { hint: e.hint } : {}),
+  });
+}

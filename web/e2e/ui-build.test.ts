@@ -1,0 +1,154 @@
+// The UI with the image service behind it (node web/server/main.ts, a temp data dir): create a
+// schematic and build it from the configurator, follow the live log, download an artifact,
+// then the schematic page. Needs the Debian mirror, like the composer's own end-to-end tests.
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { access, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import type { Page } from "playwright-core";
+import {
+  chromiumPath,
+  ensureNextBuild,
+  launchChromium,
+  type RunningApp,
+  type RunningBrowser,
+  repoRoot,
+  startApp,
+} from "./ui-harness.ts";
+
+const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBrokkrUiTestKeyOnlyNotARealKeyAtAll0000 tester@e2e";
+const BUILD_TIMEOUT_MS = 10 * 60_000;
+
+const chromiumMissing = await access(chromiumPath).then(
+  () => undefined,
+  () => `${chromiumPath} is missing (apt-get install chromium)`,
+);
+
+async function waitForEnd(page: Page): Promise<string> {
+  const status = page.getByTestId("build-status").first();
+  await page.waitForFunction(
+    () => /succeeded|failed/.test(document.querySelector("[data-testid=build-status]")?.textContent ?? ""),
+    undefined,
+    { timeout: BUILD_TIMEOUT_MS, polling: 500 },
+  );
+  return (await status.textContent()) ?? "";
+}
+
+describe("web UI with the image service", { skip: chromiumMissing }, () => {
+  let app: RunningApp;
+  let browser: RunningBrowser;
+  let dataDir: string;
+  let page: Page;
+  let schematicId = "";
+  let buildUrl = "";
+
+  before(async () => {
+    await ensureNextBuild();
+    dataDir = await mkdtemp(join(tmpdir(), "brokkr-ui-data-"));
+    app = await startApp([join(repoRoot, "web/server/main.ts")], {
+      BROKKR_DATA_DIR: dataDir,
+      HOST: "127.0.0.1",
+    });
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await app?.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  test("create & build from the configurator, follow the log, download an artifact", async () => {
+    await page.goto(app.url);
+    await page.getByLabel("Hostname").fill("ui-e2e");
+    await page.getByRole("button", { name: "+ Add user" }).click();
+    await page.keyboard.type("admin");
+    await page.getByLabel("SSH authorized keys (one per line)").fill(KEY);
+    await page.getByTestId("spec-valid").waitFor();
+    schematicId = ((await page.getByTestId("schematic-id").textContent()) ?? "").trim();
+    await page.getByRole("button", { name: "Create schematic & build" }).click();
+    await page.waitForURL(/\/builds\/[0-9a-f-]{36}$/, { timeout: 30_000 });
+    buildUrl = page.url();
+    // The service stored the spec under the ID the browser computed.
+    assert.equal(await page.getByRole("link", { name: schematicId }).count(), 1);
+    assert.match((await page.getByTestId("build-status").textContent()) ?? "", /queued|running/);
+
+    // The log streams in while the build runs.
+    await page.waitForFunction(
+      () => Number(document.querySelector("[data-testid=log]")?.getAttribute("data-lines")) > 0,
+    );
+    assert.equal(await waitForEnd(page), "succeeded");
+    await page.getByText(/lines · ended/).waitFor();
+    const lines = Number(await page.getByTestId("log").getAttribute("data-lines"));
+    assert.ok(lines >= 10, `${lines} log lines`);
+    assert.match(
+      (await page.locator(".xterm-rows").textContent()) ?? "",
+      /building my-image \(x86_64, uefi\)/,
+    );
+
+    const stages = (await page.getByTestId("stages").textContent()) ?? "";
+    for (const stage of ["feed", "resolve", "rootfs", "initramfs", "image"])
+      assert.match(stage, new RegExp(stage));
+    assert.doesNotMatch(stages, /running…/);
+
+    // Download the kernel command line of this build; its sha256 is the one in the table.
+    const row = page.getByTestId("artifacts").locator("tr", { hasText: "cmdline" });
+    const sha = await row.locator(".sha span[title]").getAttribute("title");
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "Download cmdline of this build" }).click(),
+    ]);
+    const file = await download.path();
+    const data = await readFile(file);
+    assert.equal(createHash("sha256").update(data).digest("hex"), sha);
+    assert.match(data.toString(), /console=/);
+
+    const qemu = (await page.getByTestId("qemu-command").textContent()) ?? "";
+    assert.match(qemu, new RegExp(`/images/${schematicId}/disk\\.img`));
+    assert.match(qemu, /OVMF_CODE_4M\.fd/);
+    const pxe = ((await page.getByTestId("pxe-url").textContent()) ?? "").trim();
+    assert.equal(pxe, `${app.url}/pxe/${schematicId}/boot.ipxe`);
+    const script = await fetch(pxe);
+    assert.equal(script.status, 200);
+    assert.match(await script.text(), /^#!ipxe/);
+
+    const screenshots = join(repoRoot, "docs/screenshots");
+    await mkdir(screenshots, { recursive: true });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(screenshots, "build.png"), fullPage: true });
+
+    // The read-only terminal is no keyboard trap: Tab moves on.
+    await page.locator(".xterm-helper-textarea").focus();
+    await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate(() => document.activeElement?.closest(".xterm") === null), true);
+
+    // A reload replays the whole log from the first line.
+    await page.reload();
+    await page.getByText(/lines · ended/).waitFor();
+    assert.equal(Number(await page.getByTestId("log").getAttribute("data-lines")), lines);
+  });
+
+  test("the schematic page shows the spec and its builds, builds again, and opens a copy", async () => {
+    assert.ok(schematicId, "the first test stored a schematic");
+    await page.goto(`${app.url}/s/${schematicId}`);
+    assert.match((await page.getByTestId("spec-yaml").textContent()) ?? "", /hostname: ui-e2e/);
+    const history = page.locator("table", { hasText: "Artifacts" });
+    assert.equal(await history.locator("tbody tr").count(), 1);
+    assert.equal(await history.getByTestId("build-status").textContent(), "succeeded");
+
+    await page.getByRole("button", { name: "Build", exact: true }).click();
+    await page.waitForURL(/\/builds\/[0-9a-f-]{36}$/, { timeout: 30_000 });
+    assert.notEqual(page.url(), buildUrl);
+    assert.equal(await waitForEnd(page), "succeeded");
+
+    await page.goto(`${app.url}/s/${schematicId}`);
+    assert.equal(await page.locator("table", { hasText: "Artifacts" }).locator("tbody tr").count(), 2);
+    await page.getByRole("link", { name: "Edit a copy" }).click();
+    await page.waitForURL(/\/\?from=/);
+    assert.equal(await page.getByLabel("Hostname").inputValue(), "ui-e2e");
+    assert.equal(((await page.getByTestId("schematic-id").textContent()) ?? "").trim(), schematicId);
+  });
+});

@@ -1,0 +1,287 @@
+// The configurator and the catalog in a real browser (Debian's Chromium through playwright-core),
+// against the production build served by `next start`: no image service behind it.
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { access, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { promisify } from "node:util";
+import type { Page } from "playwright-core";
+import {
+  chromiumPath,
+  ensureNextBuild,
+  launchChromium,
+  nodeBin,
+  type RunningApp,
+  type RunningBrowser,
+  repoRoot,
+  startNext,
+} from "./ui-harness.ts";
+
+const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBrokkrUiTestKeyOnlyNotARealKeyAtAll0000 tester@e2e";
+const screenshots = join(repoRoot, "docs/screenshots");
+
+async function cliId(yaml: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "brokkr-ui-spec-"));
+  try {
+    const file = join(dir, "spec.yaml");
+    await writeFile(file, yaml);
+    const { stdout } = await promisify(execFile)(nodeBin, [
+      join(repoRoot, "composer/src/cli.ts"),
+      "id",
+      file,
+    ]);
+    return stdout.trim();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const radio = (page: Page, name: string, value: string) =>
+  page.locator(`input[name="${name}"][value="${value}"]`);
+/** The option box (input, label, description, reason) of one choice. */
+const choice = (page: Page, name: string, value: string) =>
+  page.locator(".choice").filter({ has: radio(page, name, value) });
+
+async function shownId(page: Page): Promise<string> {
+  const id = page.getByTestId("schematic-id");
+  await id.waitFor();
+  return (await id.textContent())?.trim() ?? "";
+}
+
+const chromiumMissing = await access(chromiumPath).then(
+  () => undefined,
+  () => `${chromiumPath} is missing (apt-get install chromium)`,
+);
+
+describe("web UI", { skip: chromiumMissing }, () => {
+  let app: RunningApp;
+  let browser: RunningBrowser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    await ensureNextBuild();
+    app = await startNext();
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  async function openConfigurator(): Promise<Page> {
+    page = await browser.context.newPage();
+    page.on("pageerror", (e) => pageErrors.push(String(e)));
+    await page.goto(app.url);
+    await shownId(page);
+    return page;
+  }
+
+  test("aarch64 disables multiboot2 and the x86-only drivers, each with its reason", async () => {
+    const p = await openConfigurator();
+    await radio(p, "arch", "aarch64").check();
+    const mb2 = radio(p, "boot.protocol", "multiboot2");
+    assert.equal(await mb2.isDisabled(), true);
+    const reason = choice(p, "boot.protocol", "multiboot2").locator(".choice-reason");
+    assert.match((await reason.textContent()) ?? "", /multiboot2 is defined only for x86_64/);
+    assert.equal(await reason.isVisible(), true);
+    // BIOS exists only on x86_64; nvidia-open works nowhere (the catalog says why).
+    assert.equal(await radio(p, "boot.firmware", "bios").isDisabled(), true);
+    assert.equal(await radio(p, "drivers", "nvidia-open").isDisabled(), true);
+    assert.match((await choice(p, "drivers", "nvidia-open").textContent()) ?? "", /DKMS/);
+    assert.equal(await radio(p, "drivers", "genet").isDisabled(), false);
+    assert.match((await p.getByTestId("spec-yaml").textContent()) ?? "", /arch: aarch64/);
+  });
+
+  test("kernel xen refuses limine with the kernel's own reason, and multiboot2 is valid", async () => {
+    const p = await openConfigurator();
+    await radio(p, "kernel", "xen").check();
+    // uefi is now the wrong protocol: the problem sits under the boot protocol field.
+    await p.locator("#problem-boot-protocol").waitFor();
+    assert.match(
+      (await p.locator("#problem-boot-protocol").textContent()) ?? "",
+      /A UKI holds one Linux kernel/,
+    );
+    assert.equal(await radio(p, "boot.protocol", "limine").isDisabled(), true);
+    assert.match(
+      (await choice(p, "boot.protocol", "limine").textContent()) ?? "",
+      /Xen needs the EFI boot-services tag that Limine does not implement/,
+    );
+    await radio(p, "boot.protocol", "multiboot2").check();
+    // The UKI output cannot carry a hypervisor.
+    assert.equal(await radio(p, "outputs", "uki").isDisabled(), true);
+    await p.getByTestId("spec-valid").waitFor();
+  });
+
+  test("ports are found by search and category, and chosen by clicking", async () => {
+    const p = await openConfigurator();
+    const search = p.getByLabel("Search ports");
+    await search.fill("web server");
+    const shown = p.locator(".port-list .choice");
+    assert.deepEqual(
+      await shown.locator("input").evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value)),
+      ["nginx"],
+    );
+    await radio(p, "ports", "nginx").check();
+    await search.fill("certificates");
+    assert.ok((await shown.count()) >= 2, "curl and wget name ca-certificates");
+    await search.fill("");
+    await p.getByRole("button", { name: "tools", exact: true }).click();
+    assert.equal(await radio(p, "ports", "htop").isVisible(), true);
+    assert.equal(await radio(p, "ports", "nginx").count(), 0, "nginx is in net, not tools");
+    await radio(p, "ports", "htop").check();
+    const chips = await p.locator(".selected-ports .chip").allTextContents();
+    assert.deepEqual(
+      chips.map((c) => c.replace("×", "").trim()),
+      ["openssh-server", "nginx", "htop"],
+    );
+    assert.match(
+      (await p.getByTestId("spec-yaml").textContent()) ?? "",
+      /ports: \[openssh-server, nginx, htop\]/,
+    );
+    const before = (await p.getByTestId("size-estimate").textContent()) ?? "";
+    await p.getByRole("button", { name: "Remove port htop" }).click();
+    assert.notEqual(await p.getByTestId("size-estimate").textContent(), before);
+  });
+
+  test("a bad hostname shows its message next to the field and blocks the build", async () => {
+    const p = await openConfigurator();
+    const hostname = p.getByLabel("Hostname");
+    await hostname.fill("-bad-host-");
+    const message = p.locator("#problem-system-hostname");
+    await message.waitFor();
+    assert.match((await message.textContent()) ?? "", /must be an RFC 1123 host label/);
+    assert.equal(await hostname.getAttribute("aria-invalid"), "true");
+    assert.equal(await hostname.getAttribute("aria-describedby"), "problem-system-hostname");
+    // The message sits in the same field as the input.
+    assert.equal(
+      await p.locator(".field").filter({ has: hostname }).locator("#problem-system-hostname").count(),
+      1,
+    );
+    assert.equal(await p.getByTestId("schematic-id").count(), 0);
+    assert.equal(await p.getByRole("button", { name: "Create schematic & build" }).isDisabled(), true);
+    await hostname.fill("good-host");
+    await p.getByTestId("spec-valid").waitFor();
+  });
+
+  test("the schematic ID shown equals `brokkr id` for the YAML shown", async () => {
+    const p = await openConfigurator();
+    await radio(p, "arch", "aarch64").check();
+    await radio(p, "drivers", "genet").check();
+    await p.getByLabel("Search ports").fill("curl");
+    await radio(p, "ports", "curl").check();
+    await p.getByLabel("Hostname").fill("arm-box");
+    await p.getByRole("button", { name: "+ Add user" }).click();
+    // The new user's name field has the focus: type without clicking.
+    await p.keyboard.type("alice");
+    assert.equal(await p.getByLabel("Login name").inputValue(), "alice");
+    await p.getByLabel("Groups").fill("sudo, adm");
+    await p.getByLabel("SSH authorized keys (one per line)").fill(KEY);
+    await p.getByLabel("Extra kernel arguments").fill('quiet dyndbg="file x.c +p"');
+    await p.getByTestId("spec-valid").waitFor();
+    const yaml = (await p.getByTestId("spec-yaml").textContent()) ?? "";
+    assert.match(yaml, /sshAuthorizedKeys:\n\s+- ssh-ed25519 /);
+    const id = await shownId(p);
+    assert.match(id, /^[0-9a-f]{64}$/);
+    assert.equal(id, await cliId(yaml));
+  });
+
+  test("a pasted YAML fills the form, and its ID matches the CLI's for the same file", async () => {
+    const p = await openConfigurator();
+    const file = join(repoRoot, "examples/xen.yaml");
+    await p.getByText("Load a spec from YAML").click();
+    await p.getByLabel("Paste YAML").fill(await readFile(file, "utf8"));
+    await p.getByRole("button", { name: "Load pasted YAML" }).click();
+    assert.equal(await radio(p, "kernel", "xen").isChecked(), true);
+    assert.equal(await radio(p, "boot.protocol", "multiboot2").isChecked(), true);
+    assert.equal(await p.getByLabel("Hostname").inputValue(), "xen-host");
+    const { stdout } = await promisify(execFile)(nodeBin, [
+      join(repoRoot, "composer/src/cli.ts"),
+      "id",
+      file,
+    ]);
+    assert.equal(await shownId(p), stdout.trim());
+    // A YAML the schema rejects loads nothing and says why.
+    await p.getByLabel("Paste YAML").fill("name: x\narch: sparc\n");
+    await p.getByRole("button", { name: "Load pasted YAML" }).click();
+    assert.match((await p.getByTestId("yaml-load-problems").textContent()) ?? "", /arch.*must be one of/);
+    assert.equal(await radio(p, "kernel", "xen").isChecked(), true);
+  });
+
+  test("a YAML file fills the form through the file picker", async () => {
+    const p = await openConfigurator();
+    await p.getByText("Load a spec from YAML").click();
+    await p.locator('input[type="file"]').setInputFiles(join(repoRoot, "examples/aarch64.yaml"));
+    await p.getByText("Loaded aarch64.yaml.").waitFor();
+    assert.equal(await radio(p, "arch", "aarch64").isChecked(), true);
+    assert.equal(await radio(p, "drivers", "genet").isChecked(), true);
+  });
+
+  test("keyboard only: tab to the architecture, change it with the arrows, focus is visible", async () => {
+    const p = await openConfigurator();
+    let focused = "";
+    for (let i = 0; i < 40 && focused !== "arch"; i++) {
+      await p.keyboard.press("Tab");
+      focused = await p.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name ?? "");
+    }
+    assert.equal(focused, "arch", "the architecture radios are reachable with Tab");
+    const outline = await p.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle);
+    assert.notEqual(outline, "none", "the focused radio shows a focus ring");
+    await p.keyboard.press("ArrowRight");
+    assert.equal(await radio(p, "arch", "aarch64").isChecked(), true);
+    assert.equal(await radio(p, "boot.protocol", "multiboot2").isDisabled(), true);
+    // Space toggles a checkbox: tab to the first port and take it.
+    await p.getByLabel("Search ports").focus();
+    await p.keyboard.type("jq");
+    for (let i = 0; i < 20 && focused !== "ports"; i++) {
+      await p.keyboard.press("Tab");
+      focused = await p.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name ?? "");
+    }
+    await p.keyboard.press("Space");
+    assert.equal(await radio(p, "ports", "jq").isChecked(), true);
+  });
+
+  test("screenshot of the configurator", async () => {
+    const p = await openConfigurator();
+    await radio(p, "arch", "aarch64").check();
+    await p.getByLabel("Search ports").fill("net");
+    await radio(p, "ports", "nginx").check();
+    await p.getByLabel("Hostname").fill("edge-01");
+    await mkdir(screenshots, { recursive: true });
+    await p.evaluate(() => window.scrollTo(0, 0));
+    await p.screenshot({ path: join(screenshots, "configurator.png") });
+    assert.ok((await readFile(join(screenshots, "configurator.png"))).length > 10_000);
+  });
+
+  test("without the image service, Create & build says so instead of failing silently", async () => {
+    const p = await openConfigurator();
+    await p.getByRole("button", { name: "Create schematic & build" }).click();
+    const failure = p.getByTestId("create-failure");
+    await failure.waitFor();
+    assert.match((await failure.textContent()) ?? "", /image service is not running/);
+    assert.match(p.url(), /\/$/);
+  });
+
+  test("the catalog shows kernels, per-arch driver support with reasons, ports by category, units", async () => {
+    const p = await browser.context.newPage();
+    await p.goto(`${app.url}/catalog`);
+    const nvidia = p.locator("#driver-nvidia-open");
+    assert.match((await nvidia.textContent()) ?? "", /DKMS/);
+    assert.equal(await p.locator("#driver-virtio .yes").count(), 3);
+    for (const category of ["apps", "net", "tools"]) {
+      assert.equal(await p.locator(`#ports-${category}`).count(), 1, category);
+    }
+    assert.match((await p.locator("#units").textContent()) ?? "", /serial-getty/);
+    assert.match(
+      (await p.locator("#kernels").textContent()) ?? "",
+      /multiboot2: Linux has no multiboot2 entry point/,
+    );
+  });
+
+  test("no page threw in the browser", () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});

@@ -1,0 +1,46 @@
+// The child process that runs one composer build for the service. The composer has long
+// synchronous steps (index parsing, resolve, compression: up to ~6 s without a break, measured),
+// which in the server's own process would stall every download and log stream; here they stall
+// nobody. Protocol over the IPC channel: the parent sends one BuildJob; the child sends
+// { type: "event" } messages, then one { type: "done", files } or { type: "error", error }.
+import { loadCatalog } from "../../../composer/src/catalog/index.ts";
+import { BrokkrError } from "../../../composer/src/errors.ts";
+import { repoRoot } from "../../../composer/src/load-spec.ts";
+import { build } from "../../../composer/src/pipeline.ts";
+import type { BuildJob } from "./builder.ts";
+
+export type ChildMessage =
+  | { type: "event"; event: import("../../../composer/src/build/progress.ts").BuildEvent }
+  | { type: "done"; files: string[] }
+  | { type: "error"; error: { code: string; message: string; hint?: string } };
+
+function send(msg: ChildMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.send) return resolve();
+    process.send(msg, undefined, {}, () => resolve());
+  });
+}
+
+async function run(job: BuildJob): Promise<void> {
+  try {
+    const catalog = await loadCatalog(repoRoot());
+    const manifest = await build({
+      spec: job.spec,
+      schematicId: job.schematicId,
+      catalog,
+      outDir: job.outDir,
+      lock: job.lock,
+      onProgress: (event) => void send({ type: "event", event }),
+    });
+    await send({ type: "done", files: [...Object.keys(manifest.artifacts), "manifest.json"] });
+  } catch (err) {
+    const error =
+      err instanceof BrokkrError
+        ? { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) }
+        : { code: "internal", message: err instanceof Error ? (err.stack ?? err.message) : String(err) };
+    await send({ type: "error", error });
+  }
+  process.disconnect?.();
+}
+
+process.once("message", (job: BuildJob) => void run(job));

@@ -1,0 +1,22 @@
+// What runs a build for the service: a function that writes artifacts into a staging directory
+// and reports progress. The real one runs the composer in a child process (child-builder.ts);
+// tests pass a fake that writes small files.
+import type { BuildEvent } from "../../../composer/src/build/progress.ts";
+import type { LockEntry } from "../../../composer/src/feeds/debian/types.ts";
+import type { ImageSpec } from "../../../composer/src/spec/index.ts";
+
+export interface BuildJob {
+  buildId: string;
+  schematicId: string;
+  spec: ImageSpec;
+  lock: LockEntry[] | undefined;
+  /** An empty directory of the service's own; artifacts are written here. */
+  outDir: string;
+}
+
+export interface BuildOutput {
+  /** Names of the files in outDir that are the build's artifacts (manifest.json included). */
+  files: string[];
+}
+
+export type Builder = (job: BuildJob, onEvent: (e: BuildEvent) => void, signal: AbortSignal) => Promise<BuildOutput>;

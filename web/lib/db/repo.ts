@@ -1,0 +1,149 @@
+// Every read and write of the service's state, as plain functions over a drizzle database.
+// Rows become the records of the service contract (ISO dates, nested stages and artifacts) here
+// and nowhere else.
+import { and, asc, desc, eq, gte, inArray } from "drizzle-orm";
+import type { ImageSpec } from "../../../composer/src/spec/index.ts";
+import type {
+  ArtifactRecord,
+  BuildRecord,
+  BuildStatus,
+  LogLine,
+  SchematicRecord,
+  StageRecord,
+} from "../service/types.ts";
+import type { Db } from "./client.ts";
+import { artifacts, buildLogs, builds, buildStages, schematics } from "./schema.ts";
+
+export type BuildError = NonNullable<BuildRecord["error"]>;
+
+/** Stores a schematic unless it exists (same ID = same spec); returns the stored record. */
+export async function saveSchematic(db: Db, id: string, spec: ImageSpec): Promise<SchematicRecord> {
+  await db.insert(schematics).values({ id, spec }).onConflictDoNothing();
+  const found = await findSchematic(db, id);
+  if (!found) throw new Error(`schematic ${id} vanished after insert`);
+  return found;
+}
+
+export async function findSchematic(db: Db, id: string): Promise<SchematicRecord | undefined> {
+  const [row] = await db.select().from(schematics).where(eq(schematics.id, id));
+  return row && { id: row.id, spec: row.spec as ImageSpec, createdAt: row.createdAt.toISOString() };
+}
+
+export interface NewBuild {
+  id: string;
+  schematicId: string;
+  lockKey: string;
+  lock: unknown;
+  createdAt: Date;
+}
+
+export async function insertBuild(db: Db, b: NewBuild): Promise<void> {
+  await db.insert(builds).values({ ...b, lock: b.lock ?? null, status: "queued" });
+}
+
+export async function markRunning(db: Db, id: string, startedAt: Date): Promise<void> {
+  await db.update(builds).set({ status: "running", startedAt }).where(eq(builds.id, id));
+}
+
+/** The final state of a build, with its artifacts, in one transaction: no half-finished build. */
+export async function finishBuild(
+  db: Db,
+  id: string,
+  end: { status: "succeeded" | "failed"; error: BuildError | null; finishedAt: Date; artifacts: ArtifactRecord[] },
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    if (end.artifacts.length > 0) {
+      await tx.insert(artifacts).values(end.artifacts.map((a) => ({ buildId: id, ...a })));
+    }
+    await tx
+      .update(builds)
+      .set({ status: end.status, error: end.error, finishedAt: end.finishedAt })
+      .where(eq(builds.id, id));
+  });
+}
+
+export async function insertStage(db: Db, buildId: string, idx: number, s: StageRecord): Promise<void> {
+  await db.insert(buildStages).values({ buildId, idx, name: s.name, startedAt: new Date(s.startedAt), ms: s.ms });
+}
+
+export async function finishStage(db: Db, buildId: string, idx: number, ms: number): Promise<void> {
+  await db
+    .update(buildStages)
+    .set({ ms })
+    .where(and(eq(buildStages.buildId, buildId), eq(buildStages.idx, idx)));
+}
+
+export async function appendLog(db: Db, buildId: string, lines: LogLine[]): Promise<void> {
+  if (lines.length === 0) return;
+  await db.insert(buildLogs).values(lines.map((l) => ({ buildId, n: l.n, text: l.text })));
+}
+
+export async function readLog(db: Db, buildId: string, from: number): Promise<LogLine[]> {
+  const rows = await db
+    .select({ n: buildLogs.n, text: buildLogs.text })
+    .from(buildLogs)
+    .where(and(eq(buildLogs.buildId, buildId), gte(buildLogs.n, from)))
+    .orderBy(asc(buildLogs.n));
+  return rows;
+}
+
+export async function findBuild(db: Db, id: string): Promise<BuildRecord | undefined> {
+  const rows = await db.select().from(builds).where(eq(builds.id, id));
+  return (await withDetails(db, rows))[0];
+}
+
+/** Newest first. */
+export async function listBuilds(db: Db, schematicId: string): Promise<BuildRecord[]> {
+  const rows = await db
+    .select()
+    .from(builds)
+    .where(eq(builds.schematicId, schematicId))
+    .orderBy(desc(builds.createdAt), desc(builds.id));
+  return withDetails(db, rows);
+}
+
+export async function latestGoodBuild(db: Db, schematicId: string): Promise<BuildRecord | undefined> {
+  const rows = await db
+    .select()
+    .from(builds)
+    .where(and(eq(builds.schematicId, schematicId), eq(builds.status, "succeeded")))
+    .orderBy(desc(builds.finishedAt), desc(builds.id))
+    .limit(1);
+  return (await withDetails(db, rows))[0];
+}
+
+/** Marks every queued or running build failed (their process is gone); returns their ids. */
+export async function failUnfinished(db: Db, error: BuildError, finishedAt: Date): Promise<string[]> {
+  const rows = await db
+    .update(builds)
+    .set({ status: "failed", error, finishedAt })
+    .where(inArray(builds.status, ["queued", "running"]))
+    .returning({ id: builds.id });
+  return rows.map((r) => r.id);
+}
+
+type BuildRow = typeof builds.$inferSelect;
+
+async function withDetails(db: Db, rows: BuildRow[]): Promise<BuildRecord[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const [stageRows, artifactRows] = await Promise.all([
+    db.select().from(buildStages).where(inArray(buildStages.buildId, ids)).orderBy(asc(buildStages.idx)),
+    db.select().from(artifacts).where(inArray(artifacts.buildId, ids)).orderBy(asc(artifacts.file)),
+  ]);
+  return rows.map((r) => ({
+    id: r.id,
+    schematicId: r.schematicId,
+    status: r.status as BuildStatus,
+    stages: stageRows
+      .filter((s) => s.buildId === r.id)
+      .map((s) => ({ name: s.name, startedAt: s.startedAt.toISOString(), ms: s.ms })),
+    artifacts: artifactRows
+      .filter((a) => a.buildId === r.id)
+      .map((a) => ({ file: a.file, sha256: a.sha256, size: a.size })),
+    error: (r.error as BuildError | null) ?? null,
+    createdAt: r.createdAt.toISOString(),
+    startedAt: r.startedAt?.toISOString() ?? null,
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+  }));
+}

@@ -1,0 +1,316 @@
+// The image service: schematics, a build queue with single flight, logs, and the artifact store.
+// One instance per process (see registry.ts); the HTTP layer and Next's server actions share it.
+import { createHash, randomUUID } from "node:crypto";
+import { mkdir, readdir, rm } from "node:fs/promises";
+import { basename, join } from "node:path";
+import canonicalize from "canonicalize";
+import type { BuildEvent } from "../../../composer/src/build/progress.ts";
+import type { Catalog } from "../../../composer/src/catalog/index.ts";
+import { BrokkrError, formatError } from "../../../composer/src/errors.ts";
+import type { LockEntry } from "../../../composer/src/feeds/debian/types.ts";
+import { checkSpecValue, normalizeSpec, schematicId as idOf } from "../../../composer/src/spec/index.ts";
+import type { Builder } from "../builds/builder.ts";
+import { childProcessBuilder } from "../builds/child-builder.ts";
+import { logLineRenderer } from "../builds/log-lines.ts";
+import type { Db } from "../db/client.ts";
+import * as repo from "../db/repo.ts";
+import { ArtifactStore } from "../store/artifact-store.ts";
+import { isBuildId, isSchematicId } from "./ids.ts";
+import { type Follower, LiveBuild } from "./live-build.ts";
+import type { ArtifactRecord, BrokkrService, BuildRecord, LogLine, SchematicRecord } from "./types.ts";
+
+export interface ImageServiceOptions {
+  db: Db;
+  /** Holds store/ (artifacts) and staging/ (builds under way). */
+  dataDir: string;
+  catalog: Catalog;
+  /** Default: the composer in a child process. */
+  builder?: Builder;
+  /** Builds run at once; default 1. */
+  concurrency?: number;
+}
+
+export interface StartBuildOptions {
+  /** Reproduce these exact package versions (a manifest's lock). */
+  lock?: LockEntry[];
+}
+
+export const interruptedError = {
+  code: "build.interrupted",
+  message: "interrupted by a server restart",
+  hint: "start the build again",
+};
+
+/** Opens the service: marks builds a previous process left unfinished as failed, clears staging. */
+export async function createImageService(opts: ImageServiceOptions): Promise<ImageService> {
+  const svc = new ImageService(opts);
+  await svc.recover();
+  return svc;
+}
+
+export class ImageService implements BrokkrService {
+  private readonly db: Db;
+  private readonly catalog: Catalog;
+  private readonly builder: Builder;
+  private readonly concurrency: number;
+  private readonly store: ArtifactStore;
+  private readonly stagingRoot: string;
+  private readonly live = new Map<string, LiveBuild>();
+  private readonly inflight = new Map<string, LiveBuild>();
+  private readonly queue: LiveBuild[] = [];
+  private readonly running = new Set<Promise<void>>();
+  private closed = false;
+
+  constructor(opts: ImageServiceOptions) {
+    this.db = opts.db;
+    this.catalog = opts.catalog;
+    this.builder = opts.builder ?? childProcessBuilder;
+    this.concurrency = Math.max(1, opts.concurrency ?? 1);
+    this.store = new ArtifactStore(join(opts.dataDir, "store"));
+    this.stagingRoot = join(opts.dataDir, "staging");
+  }
+
+  async recover(): Promise<void> {
+    const ids = await repo.failUnfinished(this.db, interruptedError, new Date());
+    for (const id of ids) {
+      const next = (await repo.readLog(this.db, id, 0)).length;
+      await repo.appendLog(this.db, id, [{ n: next, text: `error[${interruptedError.code}]: ${interruptedError.message}` }]);
+    }
+    // Whatever is in staging belongs to a build that can no longer finish.
+    await rm(this.stagingRoot, { recursive: true, force: true });
+    await mkdir(this.stagingRoot, { recursive: true });
+  }
+
+  async createSchematic(value: unknown): Promise<SchematicRecord> {
+    const { spec, problems } = checkSpecValue(value, this.catalog);
+    if (!spec || problems.length > 0) {
+      throw new BrokkrError("spec.invalid", `${problems.length} problem(s) in the image spec`, { problems });
+    }
+    const normal = normalizeSpec(spec);
+    return repo.saveSchematic(this.db, idOf(normal), normal);
+  }
+
+  async getSchematic(id: string): Promise<SchematicRecord | undefined> {
+    return isSchematicId(id) ? repo.findSchematic(this.db, id) : undefined;
+  }
+
+  async startBuild(schematicId: string, opts: StartBuildOptions = {}): Promise<BuildRecord> {
+    if (!isSchematicId(schematicId)) {
+      throw new BrokkrError("service.bad-request", `'${schematicId}' is not a schematic ID`, {
+        hint: "a schematic ID is 64 lowercase hex digits",
+      });
+    }
+    const schematic = await repo.findSchematic(this.db, schematicId);
+    if (!schematic) throw notFound("schematic", schematicId);
+    if (this.closed) throw new BrokkrError("service.unavailable", "the server is shutting down");
+    const lockKey = opts.lock ? createHash("sha256").update(canonicalize(opts.lock) ?? "").digest("hex") : "";
+    const key = `${schematicId}:${lockKey}`;
+    // From here to the map insert nothing awaits: concurrent requests see one build.
+    const running = this.inflight.get(key);
+    if (running) {
+      await running.inserted;
+      return running.snapshot();
+    }
+    const now = new Date();
+    const b = new LiveBuild(
+      {
+        id: randomUUID(),
+        schematicId,
+        status: "queued",
+        stages: [],
+        artifacts: [],
+        error: null,
+        createdAt: now.toISOString(),
+        startedAt: null,
+        finishedAt: null,
+      },
+      key,
+      schematic.spec,
+      opts.lock,
+    );
+    this.inflight.set(key, b);
+    this.live.set(b.record.id, b);
+    b.inserted = repo.insertBuild(this.db, { id: b.record.id, schematicId, lockKey, lock: opts.lock, createdAt: now });
+    try {
+      await b.inserted;
+    } catch (err) {
+      this.inflight.delete(key);
+      this.live.delete(b.record.id);
+      throw err;
+    }
+    this.queue.push(b);
+    this.pump();
+    return b.snapshot();
+  }
+
+  async getBuild(buildId: string): Promise<BuildRecord | undefined> {
+    const b = this.live.get(buildId);
+    if (b) return b.snapshot();
+    return isBuildId(buildId) ? repo.findBuild(this.db, buildId) : undefined;
+  }
+
+  async listBuilds(schematicId: string): Promise<BuildRecord[]> {
+    if (!isSchematicId(schematicId)) return [];
+    const rows = await repo.listBuilds(this.db, schematicId);
+    return rows.map((r) => this.live.get(r.id)?.snapshot() ?? r);
+  }
+
+  async latestGoodBuild(schematicId: string): Promise<BuildRecord | undefined> {
+    return isSchematicId(schematicId) ? repo.latestGoodBuild(this.db, schematicId) : undefined;
+  }
+
+  followLog(buildId: string, from: number, onLine: (l: LogLine) => void, onEnd: (b: BuildRecord) => void): () => void {
+    const start = Math.max(0, Math.floor(from));
+    const b = this.live.get(buildId);
+    if (b) {
+      for (let n = start; n < b.lines.length; n++) onLine({ n, text: b.lines[n]! });
+      const f: Follower = { onLine: (l) => l.n >= start && onLine(l), onEnd };
+      b.followers.add(f);
+      return () => b.followers.delete(f);
+    }
+    // A finished build: everything is in the database (a live build leaves the map only then).
+    let cancelled = false;
+    void (async () => {
+      const record = await this.getBuild(buildId);
+      if (!record || cancelled) return;
+      const lines = await repo.readLog(this.db, buildId, start);
+      for (const l of lines) {
+        if (cancelled) return;
+        onLine(l);
+      }
+      if (!cancelled) onEnd(record);
+    })().catch((err: unknown) => console.error(`followLog ${buildId}: ${formatError(err)}`));
+    return () => {
+      cancelled = true;
+    };
+  }
+
+  artifactPath(a: ArtifactRecord): string {
+    return this.store.pathOf(a.sha256);
+  }
+
+  /** Stops taking builds, fails the queued ones, cancels the running ones and waits for them. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const b of this.queue.splice(0)) {
+      await this.finish(b, { status: "failed", error: shutdownError, artifacts: [] });
+    }
+    for (const b of this.live.values()) b.controller.abort();
+    await Promise.allSettled([...this.running]);
+  }
+
+  private pump(): void {
+    while (!this.closed && this.running.size < this.concurrency && this.queue.length > 0) {
+      const b = this.queue.shift()!;
+      const p: Promise<void> = this.run(b).finally(() => {
+        this.running.delete(p);
+        this.pump();
+      });
+      this.running.add(p);
+    }
+  }
+
+  private async run(b: LiveBuild): Promise<void> {
+    const startedAt = new Date();
+    b.record.status = "running";
+    b.record.startedAt = startedAt.toISOString();
+    b.write(() => repo.markRunning(this.db, b.record.id, startedAt));
+    const staging = join(this.stagingRoot, b.record.id);
+    const spec = b.spec;
+    const render = logLineRenderer((text) => this.addLine(b, text));
+    this.addLine(b, `building ${spec.name} (${spec.arch}, ${spec.boot.protocol}) schematic ${b.record.schematicId}`);
+    const t0 = performance.now();
+    try {
+      await rm(staging, { recursive: true, force: true });
+      await mkdir(staging, { recursive: true });
+      if (b.controller.signal.aborted) throw shutdownBrokkrError();
+      const out = await this.builder(
+        { buildId: b.record.id, schematicId: b.record.schematicId, spec, lock: b.lock, outDir: staging },
+        (e) => {
+          this.recordStage(b, e);
+          render(e);
+        },
+        b.controller.signal,
+      );
+      if (b.controller.signal.aborted) throw shutdownBrokkrError();
+      const found = new Set(await readdir(staging));
+      const artifacts: ArtifactRecord[] = [];
+      for (const file of [...new Set(out.files)].sort()) {
+        if (basename(file) !== file || !found.has(file)) {
+          throw new BrokkrError("build.crashed", `the builder reported an artifact '${file}' it did not write`);
+        }
+        const blob = await this.store.moveIn(join(staging, file));
+        artifacts.push({ file, ...blob });
+        this.addLine(b, `${file}  ${(blob.size / 1e6).toFixed(1)} MB  sha256:${blob.sha256}`);
+      }
+      this.addLine(b, `built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      await rm(staging, { recursive: true, force: true });
+      await this.finish(b, { status: "succeeded", error: null, artifacts });
+    } catch (err) {
+      const e = b.controller.signal.aborted ? shutdownBrokkrError() : err;
+      for (const line of formatError(e).split("\n")) this.addLine(b, line);
+      await rm(staging, { recursive: true, force: true }).catch(() => {});
+      await this.finish(b, { status: "failed", error: toBuildError(e), artifacts: [] });
+    }
+  }
+
+  private async finish(
+    b: LiveBuild,
+    end: { status: "succeeded" | "failed"; error: repo.BuildError | null; artifacts: ArtifactRecord[] },
+  ): Promise<void> {
+    const finishedAt = new Date();
+    b.write(() => repo.finishBuild(this.db, b.record.id, { ...end, finishedAt }));
+    try {
+      await b.settled();
+    } catch (err) {
+      console.error(`build ${b.record.id}: database write failed: ${formatError(err)}`);
+    }
+    // The record turns final only now, so no reader sees an end the database does not have.
+    Object.assign(b.record, { status: end.status, error: end.error, artifacts: end.artifacts });
+    b.record.finishedAt = finishedAt.toISOString();
+    this.inflight.delete(b.key);
+    this.live.delete(b.record.id);
+    b.notifyEnd();
+  }
+
+  private addLine(b: LiveBuild, text: string): void {
+    const line = { n: b.lines.length, text };
+    b.lines.push(text);
+    b.unflushed.push(line);
+    if (b.unflushed.length === 1) {
+      // One insert for whatever lines arrived before the write chain got here.
+      b.write(() => repo.appendLog(this.db, b.record.id, b.unflushed.splice(0)));
+    }
+    b.notifyLine(line);
+  }
+
+  private recordStage(b: LiveBuild, e: BuildEvent): void {
+    if (e.kind === "stage") {
+      const idx = b.record.stages.length;
+      const stage = { name: e.stage, startedAt: new Date().toISOString(), ms: null };
+      b.record.stages.push(stage);
+      b.write(() => repo.insertStage(this.db, b.record.id, idx, stage));
+    } else if (e.kind === "stage-done") {
+      const idx = b.record.stages.findLastIndex((s) => s.name === e.stage && s.ms === null);
+      const stage = b.record.stages[idx];
+      if (!stage) return;
+      stage.ms = e.ms;
+      b.write(() => repo.finishStage(this.db, b.record.id, idx, e.ms));
+    }
+  }
+}
+
+const shutdownError = { code: "build.interrupted", message: "interrupted: the server shut down", hint: "start the build again" };
+
+function shutdownBrokkrError(): BrokkrError {
+  return new BrokkrError("build.interrupted", shutdownError.message, { hint: shutdownError.hint });
+}
+
+function notFound(what: string, id: string): BrokkrError {
+  return new BrokkrError("service.not-found", `no ${what} ${id}`);
+}
+
+function toBuildError(err: unknown): repo.BuildError {
+  if (err instanceof BrokkrError) return { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) };
+  return { code: "internal", message: err instanceof Error ? err.message : String(err) };
+}

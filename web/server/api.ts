@@ -1,0 +1,148 @@
+// The JSON API for non-browser clients (CLI, CI): schematics and builds. Each handler is a few
+// calls into the service; every refusal is a BrokkrError that sendError shapes and maps.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { stringify } from "yaml";
+import { z } from "zod";
+import { BrokkrError } from "../../composer/src/errors.ts";
+import type { LockEntry } from "../../composer/src/feeds/debian/types.ts";
+import { parseYamlText } from "../../composer/src/spec/index.ts";
+import { isBuildId, isSchematicId } from "../lib/service/ids.ts";
+import type { BrokkrService, BuildRecord, SchematicRecord } from "../lib/service/types.ts";
+import { badRequest, mediaType, notFound, readBody, sendJson } from "./http-util.ts";
+
+const yamlTypes = new Set(["application/yaml", "text/yaml", "application/x-yaml", "text/x-yaml"]);
+
+export async function postSchematic(svc: BrokkrService, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const type = mediaType(req);
+  if (type !== "application/json" && !yamlTypes.has(type)) {
+    throw new BrokkrError("service.unsupported-media-type", `a spec is sent as YAML or JSON, not '${type || "(none)"}'`, {
+      hint: "set Content-Type: application/yaml (or text/yaml) or application/json",
+    });
+  }
+  const text = decodeUtf8(await readBody(req));
+  const value = type === "application/json" ? parseJson(text) : parseYamlText(text, "request body");
+  const schematic = await svc.createSchematic(value);
+  sendJson(req, res, 201, { id: schematic.id, spec: schematic.spec }, { location: `/api/schematics/${schematic.id}` });
+}
+
+/** The spec itself, as JSON or (Accept: application/yaml) YAML; immutable, its ID is its hash. */
+export async function getSchematic(svc: BrokkrService, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+  const schematic = await findSchematic(svc, id);
+  const etag = `"${schematic.id}"`;
+  const common = { etag, "cache-control": "public, max-age=31536000, immutable", vary: "accept" };
+  if (req.headers["if-none-match"]?.split(",").some((t) => t.trim() === etag)) {
+    res.writeHead(304, common);
+    res.end();
+    return;
+  }
+  if (wantsYaml(req.headers.accept)) {
+    const data = Buffer.from(`# schematic ${schematic.id}\n${stringify(schematic.spec)}`);
+    res.writeHead(200, { ...common, "content-type": "application/yaml; charset=utf-8", "content-length": data.length });
+    res.end(req.method === "HEAD" ? undefined : data);
+    return;
+  }
+  sendJson(req, res, 200, schematic.spec, common);
+}
+
+export async function listBuilds(svc: BrokkrService, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+  await findSchematic(svc, id);
+  sendJson(req, res, 200, { builds: (await svc.listBuilds(id)).map(withLinks) });
+}
+
+const lockSchema = z.array(
+  z.object({
+    package: z.string().min(1),
+    version: z.string().min(1),
+    arch: z.string().min(1),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  }),
+);
+
+/** Body: none, or JSON `{ "lock": [...] }` (a manifest.json will do) to rebuild exact versions. */
+export async function postBuild(svc: BrokkrService, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+  if (!isSchematicId(id)) throw malformedSchematicId(id);
+  const body = await readBody(req);
+  let lock: LockEntry[] | undefined;
+  if (body.length > 0) {
+    if (mediaType(req) !== "application/json") {
+      throw new BrokkrError("service.unsupported-media-type", "a build request body is JSON", {
+        hint: 'send no body, or Content-Type: application/json with { "lock": [...] }',
+      });
+    }
+    const doc = parseJson(decodeUtf8(body));
+    const raw = doc !== null && typeof doc === "object" ? (doc as { lock?: unknown }).lock : undefined;
+    if (raw !== undefined) {
+      const parsed = lockSchema.safeParse(raw);
+      if (!parsed.success) {
+        throw badRequest("the lock is not a list of { package, version, arch, sha256 }", "pass the lock of a manifest.json");
+      }
+      lock = parsed.data;
+    }
+  }
+  const build = await svc.startBuild(id, lock ? { lock } : undefined);
+  sendJson(req, res, 202, { buildId: build.id, status: build.status, build: withLinks(build) }, {
+    location: `/api/builds/${build.id}`,
+  });
+}
+
+export async function getBuild(svc: BrokkrService, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+  sendJson(req, res, 200, withLinks(await findBuild(svc, id)));
+}
+
+export async function findSchematic(svc: BrokkrService, id: string): Promise<SchematicRecord> {
+  if (!isSchematicId(id)) throw malformedSchematicId(id);
+  const schematic = await svc.getSchematic(id);
+  if (!schematic) throw notFound(`no schematic ${id}`, "POST the spec to /api/schematics first");
+  return schematic;
+}
+
+export async function findBuild(svc: BrokkrService, id: string): Promise<BuildRecord> {
+  if (!isBuildId(id)) throw badRequest(`'${id}' is not a build ID`, "a build ID is a UUID");
+  const build = await svc.getBuild(id);
+  if (!build) throw notFound(`no build ${id}`);
+  return build;
+}
+
+function withLinks(b: BuildRecord) {
+  return {
+    ...b,
+    log: `/api/builds/${b.id}/log`,
+    artifacts: b.artifacts.map((a) => ({ ...a, url: `/api/builds/${b.id}/${a.file}` })),
+  };
+}
+
+function malformedSchematicId(id: string): BrokkrError {
+  return badRequest(`'${id}' is not a schematic ID`, "a schematic ID is 64 lowercase hex digits");
+}
+
+function wantsYaml(accept: string | undefined): boolean {
+  if (!accept) return false;
+  const types = accept.split(",").map((t) => t.split(";")[0]!.trim().toLowerCase());
+  const yaml = types.findIndex((t) => yamlTypes.has(t));
+  const json = types.indexOf("application/json");
+  return yaml !== -1 && (json === -1 || yaml < json);
+}
+
+function decodeUtf8(body: Buffer): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(body);
+  } catch {
+    throw new BrokkrError("spec.parse", "the request body is not UTF-8 text");
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const pos = Number(/position (\d+)/.exec(message)?.[1] ?? 0);
+    const before = text.slice(0, pos).split("\n");
+    const line = before.length;
+    const col = (before.at(-1)?.length ?? 0) + 1;
+    throw new BrokkrError("spec.parse", `request body:${line}:${col}: ${message.split("\n")[0]}`, {
+      details: { file: "request body", line, col },
+      hint: "the body must be one JSON document",
+    });
+  }
+}

@@ -1,0 +1,103 @@
+// Small helpers of the plain HTTP layer: JSON answers, the one error shape, bounded bodies.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { BrokkrError, httpStatusOf } from "../../composer/src/errors.ts";
+
+export const maxBodyBytes = 1024 * 1024;
+
+export function sendJson(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const data = Buffer.from(`${JSON.stringify(body)}\n`);
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": data.length,
+    "cache-control": "no-store",
+    ...headers,
+  });
+  res.end(req.method === "HEAD" ? undefined : data);
+}
+
+/**
+ * `{ error: { code, message, problems?, hint?, details? } }` with the status of the error's code.
+ * Anything that is not a BrokkrError is our bug: a 500 whose details stay in the server log.
+ */
+export function sendError(
+  req: IncomingMessage,
+  res: ServerResponse,
+  err: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const status = httpStatusOf(err);
+  const error: Record<string, unknown> =
+    err instanceof BrokkrError
+      ? {
+          code: err.code,
+          message: err.message,
+          ...(err.problems.length > 0 ? { problems: err.problems } : {}),
+          ...(err.hint ? { hint: err.hint } : {}),
+          ...(err.details && err.code.startsWith("spec.") ? { details: err.details } : {}),
+        }
+      : { code: "internal", message: "internal server error" };
+  if (status >= 500) console.error(`${req.method} ${req.url}:`, err);
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  // After a refused body the connection may still carry unread bytes: do not reuse it.
+  sendJson(req, res, status, { error }, status === 413 ? { ...headers, connection: "close" } : headers);
+}
+
+export function badRequest(message: string, hint?: string): BrokkrError {
+  return new BrokkrError("service.bad-request", message, hint ? { hint } : {});
+}
+
+export function notFound(message: string, hint?: string): BrokkrError {
+  return new BrokkrError("service.not-found", message, hint ? { hint } : {});
+}
+
+/** The media type of the request body, lower case, without parameters ("" when absent). */
+export function mediaType(req: IncomingMessage): string {
+  return (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+}
+
+/**
+ * Reads the whole body, at most `limit` bytes. A larger body is still read to its end (up to a
+ * sane cap) before the 413, so the client gets to read the answer instead of a reset.
+ */
+export function readBody(req: IncomingMessage, limit = maxBodyBytes): Promise<Buffer> {
+  const tooLarge = () =>
+    new BrokkrError("service.too-large", `the request body is larger than ${limit} bytes`, {
+      hint: "a spec is a few kilobytes of YAML or JSON",
+    });
+  const declared = Number(req.headers["content-length"] ?? Number.NaN);
+  if (declared > limit * 64) {
+    req.resume();
+    return Promise.reject(tooLarge());
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+      else if (size > limit * 64) {
+        req.destroy();
+        reject(tooLarge());
+      }
+    });
+    req.once("end", () => (size > limit ? reject(tooLarge()) : resolve(Buffer.concat(chunks))));
+    req.once("error", reject);
+  });
+}
+
+export function decodeSegment(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    throw badRequest(`malformed URL segment '${s}'`);
+  }
+}

@@ -1,0 +1,30 @@
+// The Brokkr server: `node web/server/main.ts`. Environment: PORT (3000), HOST (0.0.0.0),
+// BROKKR_DATA_DIR (<repo>/.brokkr/data), DATABASE_URL (a PostgreSQL instead of the embedded
+// one), BROKKR_BUILD_CONCURRENCY (1), and the composer's BROKKR_CACHE_DIR, BROKKR_MIRROR.
+import { formatError } from "../../composer/src/errors.ts";
+import { configFromEnv } from "./config.ts";
+import { startServer } from "./start.ts";
+
+try {
+  const config = configFromEnv();
+  const running = await startServer(config);
+  const ui = { next: "UI served", missing: "UI not built: npx next build web", off: "UI off" }[running.ui];
+  process.stdout.write(`brokkr: listening on ${running.url} (${ui}; data in ${config.dataDir})\n`);
+  const stop = (signal: NodeJS.Signals) => {
+    process.stdout.write(`brokkr: ${signal}, shutting down\n`);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    running.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`${formatError(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+} catch (err) {
+  process.stderr.write(`${formatError(err)}\n`);
+  process.exitCode = 1;
+}

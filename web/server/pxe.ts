@@ -1,0 +1,85 @@
+// GET /pxe/:schematicId/boot.ipxe — an iPXE script that boots the schematic's latest good build
+// over HTTP (kernel + initrd, or the UKI where only that was built). Without a good build it
+// starts one and answers a script that waits and asks again, so a machine can be switched on
+// before its image exists. URLs are absolute, from the request's Host header, as the client
+// reached us (a QEMU user-network guest sees the host as 10.0.2.2).
+import { readFile } from "node:fs/promises";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { BrokkrService, BuildRecord } from "../lib/service/types.ts";
+import { findSchematic } from "./api.ts";
+import { badRequest } from "./http-util.ts";
+
+export const retrySeconds = 10;
+
+const hostPattern = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+export async function sendPxeScript(svc: BrokkrService, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+  await findSchematic(svc, id);
+  const host = req.headers.host ?? "";
+  if (!hostPattern.test(host)) throw badRequest("the request has no usable Host header", "iPXE sends one; so does curl");
+  const base = `http://${host}`;
+  const self = `${base}/pxe/${id}/boot.ipxe`;
+  const good = await svc.latestGoodBuild(id);
+  const script = good ? await bootScript(svc, good, base, id) : await waitScript(svc, id, self);
+  const data = Buffer.from(`#!ipxe\n${script.join("\n")}\n`);
+  res.writeHead(200, { "content-type": "text/plain; charset=utf-8", "content-length": data.length, "cache-control": "no-store" });
+  res.end(req.method === "HEAD" ? undefined : data);
+}
+
+async function bootScript(svc: BrokkrService, b: BuildRecord, base: string, id: string): Promise<string[]> {
+  const has = (f: string) => b.artifacts.find((a) => a.file === f);
+  const cmdlineArtifact = has("cmdline");
+  if (has("vmlinuz") && has("initrd.img")) {
+    const cmdline = cmdlineArtifact ? (await readFile(svc.artifactPath(cmdlineArtifact), "utf8")).trim() : "";
+    // iPXE wraps at 80 columns: short echo lines keep the console (and its tests) readable.
+    return [
+      `echo Brokkr: booting build ${b.id}`,
+      `echo schematic ${id}`,
+      // initrd= names the initrd for an EFI-stub kernel under UEFI iPXE; BIOS ignores it.
+      `kernel ${base}/images/${id}/vmlinuz initrd=initrd.img ${ipxeSafe(cmdline)}`.trimEnd(),
+      `initrd ${base}/images/${id}/initrd.img`,
+      "boot",
+    ];
+  }
+  if (has("uki.efi")) {
+    return [
+      `echo Brokkr: booting the UKI of build ${b.id} (needs UEFI)`,
+      `echo schematic ${id}`,
+      `chain ${base}/images/${id}/uki.efi`,
+    ];
+  }
+  return [
+    "echo Brokkr: this schematic has no network-bootable output",
+    `echo schematic ${id}`,
+    "echo Add pxe or uki to the spec's outputs.",
+    "exit 1",
+  ];
+}
+
+async function waitScript(svc: BrokkrService, id: string, self: string): Promise<string[]> {
+  const [newest] = await svc.listBuilds(id);
+  // A build that failed on its own would fail again: say why instead of looping on rebuilds.
+  // One cut short by a restart or shutdown is simply started again.
+  if (newest?.status === "failed" && newest.error?.code !== "build.interrupted") {
+    return [
+      `echo Brokkr: the last build of this schematic failed`,
+      `echo schematic ${id}`,
+      `echo ${ipxeSafe(`[${newest.error?.code ?? "?"}] ${newest.error?.message ?? ""}`)}`,
+      "echo Start a new build from the web UI or with POST /api/schematics/<id>/builds",
+      "exit 1",
+    ];
+  }
+  const b = await svc.startBuild(id);
+  return [
+    `echo Brokkr: the image is being built, asking again in ${retrySeconds} s`,
+    `echo schematic ${id}`,
+    `echo build ${b.id} (${b.status})`,
+    `sleep ${retrySeconds}`,
+    `chain ${self}`,
+  ];
+}
+
+/** iPXE expands ${...} in every command line; a line break would end the command. */
+function ipxeSafe(text: string): string {
+  return text.replace(/[\r\n]+/g, " ").replace(/\$\{/g, "$ {");
+}

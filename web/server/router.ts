@@ -1,0 +1,96 @@
+// Which request goes where: the API, downloads and PXE here; every other path to the UI (Next).
+// Paths under our prefixes never reach Next: an unknown one is a JSON 404, a known one with
+// the wrong method a 405.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { BrokkrError } from "../../composer/src/errors.ts";
+import type { BrokkrService } from "../lib/service/types.ts";
+import { findBuild, findSchematic, getBuild, getSchematic, listBuilds, postBuild, postSchematic } from "./api.ts";
+import { badRequest, decodeSegment, notFound, sendError, sendJson } from "./http-util.ts";
+import { streamLog } from "./log-stream.ts";
+import { sendPxeScript } from "./pxe.ts";
+import { sendArtifact } from "./send-file.ts";
+
+export type UiHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+type Handler = (svc: BrokkrService, req: IncomingMessage, res: ServerResponse, params: string[], query: URLSearchParams) => Promise<void>;
+
+interface Route {
+  pattern: RegExp;
+  methods: Record<string, Handler>;
+}
+
+const fileName = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+async function buildFile(svc: BrokkrService, req: IncomingMessage, res: ServerResponse, [id, file]: string[]): Promise<void> {
+  const build = await findBuild(svc, id!);
+  const artifact = build.status === "succeeded" ? build.artifacts.find((a) => a.file === file) : undefined;
+  if (!artifact) throw notFound(`build ${id} has no artifact '${file}'`, build.status === "succeeded" ? undefined : `the build is ${build.status}`);
+  await sendArtifact(req, res, artifact, svc.artifactPath(artifact), { immutable: true });
+}
+
+async function imageFile(svc: BrokkrService, req: IncomingMessage, res: ServerResponse, [id, file]: string[]): Promise<void> {
+  const schematic = await findSchematic(svc, id!);
+  const build = await svc.latestGoodBuild(schematic.id);
+  if (!build) throw notFound(`schematic ${id} has no successful build yet`, `POST /api/schematics/${id}/builds`);
+  const artifact = build.artifacts.find((a) => a.file === file);
+  if (!artifact) throw notFound(`the latest build of schematic ${id} has no artifact '${file}'`);
+  await sendArtifact(req, res, artifact, svc.artifactPath(artifact), { immutable: false });
+}
+
+const withFile =
+  (h: Handler): Handler =>
+  (svc, req, res, params, query) => {
+    if (!fileName.test(params[1]!)) throw badRequest(`'${params[1]}' is not an artifact name`);
+    return h(svc, req, res, params, query);
+  };
+
+const routes: Route[] = [
+  { pattern: /^\/api\/health$/, methods: { GET: async (_s, req, res) => sendJson(req, res, 200, { ok: true }) } },
+  { pattern: /^\/api\/schematics$/, methods: { POST: (s, req, res) => postSchematic(s, req, res) } },
+  { pattern: /^\/api\/schematics\/([^/]+)$/, methods: { GET: (s, req, res, [id]) => getSchematic(s, req, res, id!) } },
+  {
+    pattern: /^\/api\/schematics\/([^/]+)\/builds$/,
+    methods: {
+      GET: (s, req, res, [id]) => listBuilds(s, req, res, id!),
+      POST: (s, req, res, [id]) => postBuild(s, req, res, id!),
+    },
+  },
+  { pattern: /^\/api\/builds\/([^/]+)$/, methods: { GET: (s, req, res, [id]) => getBuild(s, req, res, id!) } },
+  { pattern: /^\/api\/builds\/([^/]+)\/log$/, methods: { GET: (s, req, res, [id], q) => streamLog(s, req, res, id!, q) } },
+  { pattern: /^\/api\/builds\/([^/]+)\/([^/]+)$/, methods: { GET: withFile(buildFile) } },
+  { pattern: /^\/images\/([^/]+)\/([^/]+)$/, methods: { GET: withFile(imageFile) } },
+  { pattern: /^\/pxe\/([^/]+)\/boot\.ipxe$/, methods: { GET: (s, req, res, [id]) => sendPxeScript(s, req, res, id!) } },
+];
+
+const ownPrefixes = /^\/(api\/(schematics|builds|health)|images|pxe)(\/|$)/;
+
+export function createRouter(svc: BrokkrService, ui: UiHandler): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    void dispatch(svc, ui, req, res).catch((err: unknown) => sendError(req, res, err));
+  };
+}
+
+async function dispatch(svc: BrokkrService, ui: UiHandler, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? "/", "http://localhost");
+  if (!ownPrefixes.test(url.pathname)) {
+    await ui(req, res);
+    return;
+  }
+  for (const route of routes) {
+    const m = route.pattern.exec(url.pathname);
+    if (!m) continue;
+    const params = m.slice(1).map(decodeSegment);
+    const method = req.method === "HEAD" ? "GET" : (req.method ?? "GET");
+    const handler = route.methods[method];
+    if (!handler) {
+      const allow = Object.keys(route.methods).flatMap((k) => (k === "GET" ? ["GET", "HEAD"] : [k]));
+      sendError(req, res, new BrokkrError("service.method-not-allowed", `${req.method} is not allowed on ${url.pathname}`, { hint: `use ${allow.join(" or ")}` }), {
+        allow: allow.join(", "),
+      });
+      return;
+    }
+    await handler(svc, req, res, params, url.searchParams);
+    return;
+  }
+  throw notFound(`no such endpoint: ${url.pathname}`, "see web/README.md for the API");
+}

@@ -1,0 +1,117 @@
+// Serves one stored artifact: streamed from disk, with Content-Length always, a strong ETag (its
+// sha256), If-None-Match → 304, a single byte range (206, or 416 when it cannot be met), HEAD.
+// Next's route handlers drop Content-Length on 206 and HEAD, which is why this is plain Node.
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { pipeline } from "node:stream/promises";
+import { BrokkrError } from "../../composer/src/errors.ts";
+import type { ArtifactRecord } from "../lib/service/types.ts";
+import { sendError } from "./http-util.ts";
+
+export type RangeRequest =
+  | { kind: "whole" }
+  | { kind: "part"; start: number; end: number }
+  | { kind: "unsatisfiable" };
+
+/**
+ * RFC 9110 §14: a unit other than bytes, or several ranges, is answered with the whole file
+ * (a server may ignore Range); a bytes range that is malformed or lies past the end is a 416.
+ */
+export function parseRange(header: string | undefined, size: number): RangeRequest {
+  if (header === undefined) return { kind: "whole" };
+  const m = /^\s*([A-Za-z]+)\s*=\s*(.*)$/.exec(header);
+  if (!m || m[1]!.toLowerCase() !== "bytes") return { kind: "whole" };
+  const specs = m[2]!.split(",");
+  if (specs.length > 1) return { kind: "whole" };
+  const r = /^\s*(\d*)\s*-\s*(\d*)\s*$/.exec(specs[0]!);
+  if (!r || (r[1] === "" && r[2] === "")) return { kind: "unsatisfiable" };
+  if (r[1] === "") {
+    const suffix = Number(r[2]);
+    if (suffix === 0 || size === 0) return { kind: "unsatisfiable" };
+    return { kind: "part", start: Math.max(0, size - suffix), end: size - 1 };
+  }
+  const start = Number(r[1]);
+  const end = r[2] === "" ? size - 1 : Math.min(Number(r[2]), size - 1);
+  if (start >= size || (r[2] !== "" && Number(r[2]) < start)) return { kind: "unsatisfiable" };
+  return { kind: "part", start, end };
+}
+
+const contentTypes: Record<string, string> = {
+  "manifest.json": "application/json; charset=utf-8",
+  cmdline: "text/plain; charset=utf-8",
+};
+
+export interface ServeOptions {
+  /** Downloads of a build's own URL never change; /images/<id>/… moves to newer builds. */
+  immutable: boolean;
+}
+
+export async function sendArtifact(
+  req: IncomingMessage,
+  res: ServerResponse,
+  artifact: ArtifactRecord,
+  path: string,
+  opts: ServeOptions,
+): Promise<void> {
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch (cause) {
+    throw new BrokkrError("io", `artifact ${artifact.file} (${artifact.sha256}) is missing from the store`, { cause });
+  }
+  if (size !== artifact.size) {
+    throw new BrokkrError("io", `artifact ${artifact.file} in the store has ${size} bytes, not ${artifact.size}`);
+  }
+  const etag = `"${artifact.sha256}"`;
+  const inline = artifact.file in contentTypes;
+  const cacheControl = opts.immutable ? "public, max-age=31536000, immutable" : "no-cache";
+  const headers: Record<string, string | number> = {
+    etag,
+    "accept-ranges": "bytes",
+    "cache-control": cacheControl,
+    "content-type": contentTypes[artifact.file] ?? "application/octet-stream",
+    "content-disposition": `${inline ? "inline" : "attachment"}; filename="${artifact.file}"`,
+  };
+
+  if (matchesEtag(req.headers["if-none-match"], etag)) {
+    res.writeHead(304, { etag, "cache-control": cacheControl });
+    res.end();
+    return;
+  }
+  // Range applies to GET only, and If-Range with another validator asks for the whole file.
+  const ifRange = req.headers["if-range"];
+  const useRange = req.method === "GET" && (ifRange === undefined || ifRange === etag);
+  const range = useRange ? parseRange(req.headers.range, size) : { kind: "whole" as const };
+  if (range.kind === "unsatisfiable") {
+    sendError(
+      req,
+      res,
+      new BrokkrError("service.range-not-satisfiable", `the range '${req.headers.range}' does not fit ${size} bytes`, {
+        hint: "ask for one range within the file, e.g. 'bytes=0-1023'",
+      }),
+      { "content-range": `bytes */${size}` },
+    );
+    return;
+  }
+  const start = range.kind === "part" ? range.start : 0;
+  const end = range.kind === "part" ? range.end : size - 1;
+  headers["content-length"] = Math.max(0, end - start + 1);
+  if (range.kind === "part") headers["content-range"] = `bytes ${start}-${end}/${size}`;
+  res.writeHead(range.kind === "part" ? 206 : 200, headers);
+  if (req.method === "HEAD" || size === 0) {
+    res.end();
+    return;
+  }
+  try {
+    await pipeline(createReadStream(path, { start, end }), res);
+  } catch {
+    // The client went away mid-download; the socket is already closed.
+  }
+}
+
+function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === "*") return true;
+  return header.split(",").some((t) => t.trim().replace(/^W\//, "") === etag);
+}
