@@ -33,6 +33,7 @@ needs=(
   "cmd qemu-system-riscv64 qemu-system-misc"
   "file /usr/share/qemu/opensbi-riscv64-generic-fw_dynamic.bin qemu-system-data"
   "file /usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin u-boot-qemu"
+  "cmd mkimage u-boot-tools"
   "cmd cpio cpio"
   "cmd zstd zstd"
   "cmd xz xz-utils"
