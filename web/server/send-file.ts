@@ -40,6 +40,8 @@ export function parseRange(header: string | undefined, size: number): RangeReque
 const contentTypes: Record<string, string> = {
   "manifest.json": "application/json; charset=utf-8",
   cmdline: "text/plain; charset=utf-8",
+  "splash.bmp": "image/bmp",
+  "thumbnail.png": "image/png",
 };
 
 export interface ServeOptions {
@@ -104,7 +106,8 @@ export async function sendArtifact(
     return;
   }
   try {
-    await pipeline(createReadStream(path, { start, end }), res);
+    // 1 MiB reads: the default 64 KiB chunks cost a third of the throughput on big images.
+    await pipeline(createReadStream(path, { start, end, highWaterMark: 1 << 20 }), res);
   } catch {
     // The client went away mid-download; the socket is already closed.
   }

@@ -14,10 +14,11 @@ import { childProcessBuilder } from "../builds/child-builder.ts";
 import { logLineRenderer } from "../builds/log-lines.ts";
 import type { Db } from "../db/client.ts";
 import * as repo from "../db/repo.ts";
+import { convertSplash } from "../assets/splash-image.ts";
 import { ArtifactStore } from "../store/artifact-store.ts";
-import { isBuildId, isSchematicId } from "./ids.ts";
+import { isBuildId, isSchematicId, isSha256 } from "./ids.ts";
 import { type Follower, LiveBuild } from "./live-build.ts";
-import type { ArtifactRecord, BrokkrService, BuildRecord, LogLine, SchematicRecord } from "./types.ts";
+import type { ArtifactRecord, AssetRecord, BrokkrService, BuildRecord, LogLine, SchematicRecord } from "./types.ts";
 
 export interface ImageServiceOptions {
   db: Db;
@@ -54,6 +55,8 @@ export class ImageService implements BrokkrService {
   private readonly builder: Builder;
   private readonly concurrency: number;
   private readonly store: ArtifactStore;
+  private readonly schematicCache = new Map<string, SchematicRecord>();
+  private readonly goodBuildCache = new Map<string, BuildRecord>();
   private readonly stagingRoot: string;
   private readonly live = new Map<string, LiveBuild>();
   private readonly inflight = new Map<string, LiveBuild>();
@@ -91,7 +94,14 @@ export class ImageService implements BrokkrService {
   }
 
   async getSchematic(id: string): Promise<SchematicRecord | undefined> {
-    return isSchematicId(id) ? repo.findSchematic(this.db, id) : undefined;
+    if (!isSchematicId(id)) return undefined;
+    // A schematic never changes once stored, so lookups (every PXE request makes one) are
+    // answered from memory after the first.
+    const cached = this.schematicCache.get(id);
+    if (cached) return cached;
+    const found = await repo.findSchematic(this.db, id);
+    if (found) remember(this.schematicCache, id, found);
+    return found;
   }
 
   async startBuild(schematicId: string, opts: StartBuildOptions = {}): Promise<BuildRecord> {
@@ -156,7 +166,14 @@ export class ImageService implements BrokkrService {
   }
 
   async latestGoodBuild(schematicId: string): Promise<BuildRecord | undefined> {
-    return isSchematicId(schematicId) ? repo.latestGoodBuild(this.db, schematicId) : undefined;
+    if (!isSchematicId(schematicId)) return undefined;
+    // Only this process finishes builds on its database (see web/README.md), so the newest
+    // good build it has seen stays the newest until finish() replaces it.
+    const cached = this.goodBuildCache.get(schematicId);
+    if (cached) return cached;
+    const found = await repo.latestGoodBuild(this.db, schematicId);
+    if (found) remember(this.goodBuildCache, schematicId, found);
+    return found;
   }
 
   followLog(buildId: string, from: number, onLine: (l: LogLine) => void, onEnd: (b: BuildRecord) => void): () => void {
@@ -187,6 +204,29 @@ export class ImageService implements BrokkrService {
 
   artifactPath(a: ArtifactRecord): string {
     return this.store.pathOf(a.sha256);
+  }
+
+  async addSplash(image: Buffer, opts: { name: string }): Promise<AssetRecord> {
+    const splash = await convertSplash(image);
+    const thumbnail = await this.store.put(splash.thumbnail);
+    const bmp = await this.store.put(splash.bmp);
+    return repo.saveAsset(this.db, {
+      id: bmp.sha256,
+      name: opts.name.slice(0, 255),
+      contentType: "image/bmp",
+      size: bmp.size,
+      width: splash.width,
+      height: splash.height,
+      thumbnail: thumbnail.sha256,
+    });
+  }
+
+  async getAsset(sha256: string): Promise<AssetRecord | undefined> {
+    return isSha256(sha256) ? repo.findAsset(this.db, sha256) : undefined;
+  }
+
+  blobPath(sha256: string): string {
+    return this.store.pathOf(sha256);
   }
 
   /** Stops taking builds, fails the queued ones, cancels the running ones and waits for them. */
@@ -225,7 +265,7 @@ export class ImageService implements BrokkrService {
       await mkdir(staging, { recursive: true });
       if (b.controller.signal.aborted) throw shutdownBrokkrError();
       const out = await this.builder(
-        { buildId: b.record.id, schematicId: b.record.schematicId, spec, lock: b.lock, outDir: staging },
+        { buildId: b.record.id, schematicId: b.record.schematicId, spec, lock: b.lock, outDir: staging, assetsDir: this.store.root },
         (e) => {
           this.recordStage(b, e);
           render(e);
@@ -270,6 +310,7 @@ export class ImageService implements BrokkrService {
     b.record.finishedAt = finishedAt.toISOString();
     this.inflight.delete(b.key);
     this.live.delete(b.record.id);
+    if (end.status === "succeeded") remember(this.goodBuildCache, b.record.schematicId, { ...b.record });
     b.notifyEnd();
   }
 
@@ -313,4 +354,13 @@ function notFound(what: string, id: string): BrokkrError {
 function toBuildError(err: unknown): repo.BuildError {
   if (err instanceof BrokkrError) return { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) };
   return { code: "internal", message: err instanceof Error ? err.message : String(err) };
+}
+
+const cacheLimit = 10_000;
+
+/** Map insertion order as a cheap LRU-ish bound: the oldest entry goes first. */
+function remember<V>(cache: Map<string, V>, key: string, value: V): void {
+  cache.delete(key);
+  cache.set(key, value);
+  if (cache.size > cacheLimit) cache.delete(cache.keys().next().value as string);
 }
