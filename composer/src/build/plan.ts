@@ -54,9 +54,19 @@ export function planPackages(opts: {
   }
   const kernelPattern = new RegExp(kernelEntry.packagePattern);
   const modules = [
-    ...new Set(spec.drivers.flatMap((id) => { const d = catalog.drivers.get(id); return d ? driverModules(d, spec.arch) : []; })),
+    ...new Set(
+      spec.drivers.flatMap((id) => {
+        const d = catalog.drivers.get(id);
+        return d ? driverModules(d, spec.arch) : [];
+      }),
+    ),
   ].sort();
-  const cmdline = [serialConsole[spec.arch]!];
+  const common = {
+    kernelImagePaths: imagePathsOf(kernelEntry),
+    stubFile: stubFiles[spec.arch]!,
+    modules,
+    cmdline: [serialConsole[spec.arch]!],
+  };
 
   if (opts.lock) {
     const chosen = fromLock(opts.lock, index);
@@ -69,17 +79,7 @@ export function planPackages(opts: {
     }
     const kernelPackages = [kernel, ...kernelParts(kernel, chosen, "the lock")];
     const rootfs = chosen.filter((p) => !kernelPackages.includes(p) && p !== stub);
-    return {
-      rootfs,
-      kernel,
-      kernelPackages,
-      kernelImagePaths: imagePathsOf(kernelEntry),
-      stub,
-      stubFile: stubFiles[spec.arch]!,
-      modules,
-      cmdline,
-      lock: toLock(chosen),
-    };
+    return { ...common, rootfs, kernel, kernelPackages, stub, lock: toLock(chosen) };
   }
 
   const kernel = newest(index.filter((p) => kernelPattern.test(p.package) && p.architecture === arch));
@@ -96,17 +96,7 @@ export function planPackages(opts: {
   const install = [...new Set([...basePackages, ...portPackages, ...spec.packages])].sort();
   const { packages: rootfs } = resolvePackages(index, { arch, install, withRequired: true });
   const kernelPackages = [kernel, ...kernelParts(kernel, index)];
-  return {
-    rootfs,
-    kernel,
-    kernelPackages,
-    kernelImagePaths: imagePathsOf(kernelEntry),
-    stub,
-    stubFile: stubFiles[spec.arch]!,
-    modules,
-    cmdline,
-    lock: toLock([...rootfs, ...kernelPackages, stub]),
-  };
+  return { ...common, rootfs, kernel, kernelPackages, stub, lock: toLock([...rootfs, ...kernelPackages, stub]) };
 }
 
 /**
