@@ -42,6 +42,8 @@ needs=(
   "cmd mdir mtools"
   "cmd sgdisk gdisk"
   "cmd sfdisk fdisk"
+  "cmd xorriso xorriso"
+  "cmd qemu-img qemu-utils"
   "cmd objdump binutils"
   "cmd ssh openssh-client"
   "cmd ssh-keygen openssh-client"

@@ -44,8 +44,9 @@ test("matrix prints every cell with its verdict, and --json the same cells as da
   const r = run("matrix");
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^riscv64 +uefi +uefi +linux +valid +builds: UKI as \\EFI\\BOOT\\BOOTRISCV64\.EFI$/m);
-  assert.match(r.stdout, /^x86_64 +limine +bios +linux +valid +limine with bios firmware: not yet implemented$/m);
-  assert.match(r.stdout, /^9 of 18 cells valid; 3 build today, 6 not yet implemented$/m);
+  assert.match(r.stdout, /^x86_64 +limine +bios +linux +valid +builds: Limine stage 1 in the MBR/m);
+  assert.match(r.stdout, /^riscv64 +limine +uefi +linux +valid +limine with uefi firmware: not yet implemented: needs EDK2 \(QEMU ≥ 8\)$/m);
+  assert.match(r.stdout, /^9 of 18 cells valid; 6 build today, 3 not yet implemented$/m);
   const cells = JSON.parse(run("matrix", "--json").stdout) as { problems: unknown[] }[];
   assert.equal(cells.length, 18);
   assert.equal(cells.filter((c) => c.problems.length === 0).length, 9);

@@ -2,15 +2,16 @@
 import { existsSync, statSync } from "node:fs";
 import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { loadCatalog } from "./catalog/index.ts";
 import { progressPrinter } from "./cli-progress.ts";
+import { runScriptCommand } from "./cli-script.ts";
 import { BrokkrError, exitCodeOf, formatError } from "./errors.ts";
 import { loadSpecFile, repoRoot } from "./load-spec.ts";
 import { formatMatrix, matrixCells } from "./matrix/matrix.ts";
 import { build, type Manifest } from "./pipeline.ts";
-import { bootTest } from "./qemu/boot-test.ts";
+import { attachmentOf, bootTest } from "./qemu/boot-test.ts";
 import { remoteBuild } from "./remote.ts";
 
 const usage = `brokkr — declarative OS images from Debian packages, rootless
@@ -19,6 +20,10 @@ usage:
   brokkr validate SPEC                       check a spec; exit 1 with every problem
   brokkr build SPEC --out DIR [--lock FILE]  build the spec's outputs and manifest.json into DIR
   brokkr boot-test SPEC|DIR [--timeout S]    boot disk.img in QEMU until the marker and login prompt
+      [--image FILE]                         or another artifact: image.iso as a CD-ROM, disk.qcow2
+      [--script FILE [--copy-out PATH]... [--out-dir DIR]]
+                                             or run FILE in the guest as root, stream its output,
+                                             copy PATHs out to DIR; exit with its status
   brokkr catalog list [kind]                 list kernels, drivers, ports, units
   brokkr matrix [--json]                     every arch × protocol × firmware: valid or why not, and what builds today
   brokkr id SPEC                             print the schematic ID
@@ -37,6 +42,10 @@ async function main(argv: string[]): Promise<number> {
       out: { type: "string", short: "o" },
       lock: { type: "string" },
       timeout: { type: "string" },
+      image: { type: "string" },
+      script: { type: "string" },
+      "copy-out": { type: "string", multiple: true },
+      "out-dir": { type: "string" },
       json: { type: "boolean" },
       server: { type: "string" },
       help: { type: "boolean", short: "h" },
@@ -81,26 +90,32 @@ async function main(argv: string[]): Promise<number> {
       const target = need(rest[0], "SPEC|DIR");
       const dir = await ensureBuilt(target, catalog);
       const manifest = JSON.parse(await readFile(join(dir, "manifest.json"), "utf8")) as Manifest;
-      const image = join(dir, "disk.img");
+      const image = values.image === undefined ? join(dir, "disk.img") : resolve(values.image);
       if (!existsSync(image)) {
         throw new BrokkrError("qemu.failed", `${image} does not exist`, { hint: "add `disk` to the spec's outputs" });
       }
       const timeoutMs = Number(values.timeout ?? 600) * 1000;
+      const logName = values.image === undefined ? "boot.log" : `boot-${basename(image)}.log`;
+      if (values.script) {
+        const copyOut = values["copy-out"] ?? [];
+        return runScriptCommand({ dir, manifest, image, script: values.script, copyOut, outDir: values["out-dir"], timeoutMs });
+      }
       const expect = [`BROKKR-BOOT-OK ${manifest.schematicId}`, `${manifest.spec.system.hostname} login:`];
       process.stderr.write(`booting ${image} (${manifest.spec.arch}, TCG), waiting for: ${expect.join(" | ")}\n`);
       const result = await bootTest({
         image,
+        ...attachmentOf(image),
         arch: manifest.spec.arch,
         firmware: manifest.spec.boot.firmware,
         timeoutMs,
         expect,
         anyOrder: true,
-        logFile: join(dir, "boot.log"),
+        logFile: join(dir, logName),
       });
       if (!result.ok) {
         process.stderr.write(`${result.output.slice(-3000)}\n`);
         throw new BrokkrError("qemu.timeout", `no ${expect.join(" / ")} within ${timeoutMs / 1000} s`, {
-          hint: `the console log is in ${join(dir, "boot.log")}`,
+          hint: `the console log is in ${join(dir, logName)}`,
         });
       }
       for (const m of result.matched) process.stdout.write(`${String(m.pattern)} after ${m.atSeconds.toFixed(1)} s\n`);

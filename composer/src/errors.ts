@@ -20,8 +20,11 @@ export type ErrorCode =
   | "boot.stub-missing"
   | "boot.pe-invalid"
   | "boot.not-implemented"
+  | "boot.limine-missing"
   | "image.too-large"
   | "image.invalid"
+  | "asset.not-found"
+  | "asset.invalid"
   | "qemu.missing"
   | "qemu.timeout"
   | "qemu.failed"
@@ -88,6 +91,8 @@ const httpStatus: Partial<Record<ErrorCode, number>> = {
   "feed.checksum-mismatch": 502,
   "feed.index-missing": 502,
   "boot.not-implemented": 501,
+  "asset.not-found": 404,
+  "asset.invalid": 400,
   "service.bad-request": 400,
   "service.not-found": 404,
   "service.method-not-allowed": 405,

@@ -6,7 +6,13 @@ import { join } from "node:path";
 import { type ProgressSink, stage } from "./build/progress.ts";
 import { controlMembers, dataEntries, unpackDebs } from "./build/unpack.ts";
 import { assertBuildable } from "./build/boot-chains.ts";
+import { assetsDirOf, loadSplash } from "./build/branding.ts";
 import { buildInitramfs, buildUkiImage, writeDiskImage } from "./build/image.ts";
+import { writeIsoImage } from "./build/iso-image.ts";
+import { writeQcow2 } from "./formats/qcow2.ts";
+import { writeLimineDiskImage } from "./build/limine-disk.ts";
+import { loadLimine } from "./boot/limine.ts";
+import { prepareLimineDir } from "./boot/limine-fetch.ts";
 import { planPackages } from "./build/plan.ts";
 import { installKernel } from "./build/kernel.ts";
 import { catalogUnits } from "./build/catalog-files.ts";
@@ -31,6 +37,8 @@ export interface BuildOptions {
   cache?: BlobCache;
   mirror?: string;
   onProgress?: ProgressSink;
+  /** Where branding assets (the splash BMP) are found by sha256; default BROKKR_ASSETS_DIR. */
+  assetsDir?: string;
 }
 
 export interface Manifest {
@@ -45,9 +53,16 @@ export interface Manifest {
 export async function build(opts: BuildOptions): Promise<Manifest> {
   const { spec, catalog, schematicId } = opts;
   assertBuildable(spec);
+  // Before any download: a missing splash should fail the build at once.
+  const splash = await loadSplash(spec, assetsDirOf(opts.assetsDir));
   const sink = opts.onProgress ?? (() => {});
   const cache = opts.cache ?? new BlobCache();
   const mirror = opts.mirror ?? findMirror();
+  // Limine's files are checked before any download, so a missing Limine fails at once.
+  const limine =
+    spec.boot.protocol === "limine"
+      ? loadLimine({ arch: spec.arch, firmware: spec.boot.firmware, dir: await prepareLimineDir(cache) })
+      : undefined;
 
   const index = await stage(sink, "feed", () =>
     loadPackages({ mirror, suite: spec.debian.suite, components: spec.debian.components, arch: spec.arch, cache }),
@@ -134,7 +149,7 @@ export async function build(opts: BuildOptions): Promise<Manifest> {
     });
   }
   const uki = await stage(sink, "uki", () =>
-    buildUkiImage({ stub, osRelease: withBrokkr(osRelease, schematicId), cmdline, linux: kernel.image, initrd, uname: kernel.release }),
+    buildUkiImage({ stub, osRelease: withBrokkr(osRelease, schematicId), cmdline, linux: kernel.image, initrd, uname: kernel.release, splash }),
   );
 
   // Artifacts are written into a staging directory and renamed into place at the end, so a
@@ -142,7 +157,7 @@ export async function build(opts: BuildOptions): Promise<Manifest> {
   const staging = `${opts.outDir}/.staging-${process.pid}`;
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
-  const files: Record<string, Buffer | "disk"> = {};
+  const files: Record<string, Buffer | "disk" | "iso" | "qcow2"> = {};
   if (spec.outputs.includes("uki")) files["uki.efi"] = uki;
   if (spec.outputs.includes("pxe")) {
     files["vmlinuz"] = kernel.image;
@@ -150,10 +165,39 @@ export async function build(opts: BuildOptions): Promise<Manifest> {
     files["cmdline"] = Buffer.from(`${cmdline}\n`);
   }
   if (spec.outputs.includes("disk")) files["disk.img"] = "disk";
+  // disk.qcow2 is converted from disk.img, which is written (and dropped) when not an output.
+  const rawOnly = spec.outputs.includes("qcow2") && !spec.outputs.includes("disk");
+  if (rawOnly) files["disk.img"] = "disk";
+  if (spec.outputs.includes("iso")) files["image.iso"] = "iso";
+  if (spec.outputs.includes("qcow2")) files["disk.qcow2"] = "qcow2";
   await stage(sink, "image", async () => {
     for (const [name, data] of Object.entries(files)) {
-      if (data === "disk") await writeDiskImage(join(staging, name), { arch: spec.arch, uki, seed: schematicId, mtime: sourceDateEpoch });
+      if (data === "iso") {
+        await writeIsoImage(join(staging, name), { arch: spec.arch, uki, seed: schematicId, mtime: sourceDateEpoch });
+        continue;
+      }
+      if (data === "qcow2") {
+        await writeQcow2(join(staging, name), join(staging, "disk.img"));
+        continue;
+      }
+      if (data === "disk" && limine) {
+        await writeLimineDiskImage(join(staging, name), {
+          arch: spec.arch,
+          firmware: spec.boot.firmware,
+          limine,
+          kernel: kernel.image,
+          initrd,
+          cmdline,
+          title: spec.name,
+          seed: schematicId,
+          mtime: sourceDateEpoch,
+        });
+      } else if (data === "disk") await writeDiskImage(join(staging, name), { arch: spec.arch, uki, seed: schematicId, mtime: sourceDateEpoch });
       else await writeFile(join(staging, name), data);
+    }
+    if (rawOnly) {
+      await rm(join(staging, "disk.img"));
+      delete files["disk.img"];
     }
   });
 

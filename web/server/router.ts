@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { BrokkrError } from "../../composer/src/errors.ts";
 import type { BrokkrService } from "../lib/service/types.ts";
+import { getAsset, getAssetFile, postAsset } from "./assets-api.ts";
 import { findBuild, findSchematic, getBuild, getSchematic, listBuilds, postBuild, postSchematic } from "./api.ts";
 import { badRequest, decodeSegment, notFound, sendError, sendJson } from "./http-util.ts";
 import { streamLog } from "./log-stream.ts";
@@ -55,6 +56,12 @@ const routes: Route[] = [
       POST: (s, req, res, [id]) => postBuild(s, req, res, id!),
     },
   },
+  { pattern: /^\/api\/assets$/, methods: { POST: (s, req, res) => postAsset(s, req, res) } },
+  { pattern: /^\/api\/assets\/([^/]+)$/, methods: { GET: (s, req, res, [id]) => getAsset(s, req, res, id!) } },
+  {
+    pattern: /^\/api\/assets\/([^/]+)\/(splash\.bmp|thumbnail\.png)$/,
+    methods: { GET: (s, req, res, [id, file]) => getAssetFile(s, req, res, id!, file!) },
+  },
   { pattern: /^\/api\/builds\/([^/]+)$/, methods: { GET: (s, req, res, [id]) => getBuild(s, req, res, id!) } },
   { pattern: /^\/api\/builds\/([^/]+)\/log$/, methods: { GET: (s, req, res, [id], q) => streamLog(s, req, res, id!, q) } },
   { pattern: /^\/api\/builds\/([^/]+)\/([^/]+)$/, methods: { GET: withFile(buildFile) } },
@@ -62,7 +69,7 @@ const routes: Route[] = [
   { pattern: /^\/pxe\/([^/]+)\/boot\.ipxe$/, methods: { GET: (s, req, res, [id]) => sendPxeScript(s, req, res, id!) } },
 ];
 
-const ownPrefixes = /^\/(api\/(schematics|builds|health)|images|pxe)(\/|$)/;
+const ownPrefixes = /^\/(api\/(schematics|builds|health|assets)|images|pxe)(\/|$)/;
 
 export function createRouter(svc: BrokkrService, ui: UiHandler): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {

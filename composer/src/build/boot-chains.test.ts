@@ -8,7 +8,7 @@ const spec = (value: Record<string, unknown>) => imageSpecSchema.parse({ name: "
 
 test("uefi on every arch builds", () => {
   for (const arch of ["x86_64", "aarch64", "riscv64"]) {
-    assert.deepEqual(missingFeatures(spec({ arch, outputs: ["disk", "uki", "pxe"] })), [], arch);
+    assert.deepEqual(missingFeatures(spec({ arch, outputs: ["disk", "uki", "pxe", "iso", "qcow2"] })), [], arch);
   }
 });
 
@@ -20,10 +20,18 @@ test("a valid spec the build cannot write yet is refused with every reason, befo
       e instanceof BrokkrError &&
       e.code === "boot.not-implemented" &&
       /multiboot2 with boot.firmware bios on x86_64: not yet implemented/.test(e.message) &&
-      /outputs: iso is not yet implemented/.test(e.message) &&
+      /outputs: iso with boot.protocol multiboot2 and boot.firmware bios is not yet implemented/.test(e.message) &&
       /brokkr matrix/.test(e.hint ?? ""),
   );
   assert.deepEqual(missingFeatures(spec({ arch: "aarch64", rootfs: { layout: "partition" } })), [
     "rootfs.layout partition is not yet implemented",
   ]);
+});
+
+test("the ISO holds the UKI, so it is refused for other protocols; qcow2 converts any disk", () => {
+  const limine = spec({ arch: "x86_64", boot: { protocol: "limine", firmware: "uefi" }, outputs: ["iso", "qcow2"] });
+  assert.deepEqual(
+    missingFeatures(limine).filter((m) => m.startsWith("outputs")),
+    ["outputs: iso with boot.protocol limine and boot.firmware uefi is not yet implemented"],
+  );
 });

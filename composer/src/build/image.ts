@@ -40,6 +40,8 @@ export function buildUkiImage(opts: {
   linux: Buffer;
   initrd: Buffer;
   uname: string;
+  /** The `.splash` BMP (branding.splash), if any. */
+  splash?: Buffer | undefined;
 }): Buffer {
   return Buffer.concat(buildUki(opts));
 }

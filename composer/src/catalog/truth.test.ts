@@ -137,11 +137,11 @@ test("the ports the design names are there", () => {
   assert.deepEqual(catalog.ports.get("openssh-server")?.units?.enable, ["ssh.service"]);
 });
 
-test("default units: getty per arch, DHCP, SSH host keys with openssh, boot report", () => {
+test("default units: getty per arch, DHCP, SSH host keys with openssh, boot report, script runner", () => {
   const defaults = [...catalog.units.values()]
     .filter((u) => u.default)
     .map((u) => u.id)
     .sort();
-  assert.deepEqual(defaults, ["boot-report", "networkd-dhcp", "serial-getty", "ssh-host-keys"]);
+  assert.deepEqual(defaults, ["boot-report", "networkd-dhcp", "script-runner", "serial-getty", "ssh-host-keys"]);
   assert.deepEqual(catalog.units.get("ssh-host-keys")?.requires?.packages, ["openssh-server"]);
 });

@@ -1,7 +1,7 @@
 // The boot matrix, derived rather than written down: every arch × protocol × firmware from the
 // schema's enums, judged by the same cross-field rules a user's spec meets (validateSpec) with
 // the catalog kernel that fits the cell, and marked with whether the build can write it today.
-import { findBootChain } from "../build/boot-chains.ts";
+import { findBootChain, pendingReason } from "../build/boot-chains.ts";
 import type { Catalog } from "../catalog/index.ts";
 import type { Problem } from "../errors.ts";
 import { imageSpecSchema } from "../spec/image-spec.ts";
@@ -34,7 +34,7 @@ export function matrixCells(catalog: Catalog): MatrixCell[] {
             ? undefined
             : chain
               ? ({ implemented: true, chain: chain.describe(arch) } as const)
-              : ({ implemented: false, reason: `${protocol} with ${firmware} firmware: not yet implemented` } as const);
+              : ({ implemented: false, reason: `${protocol} with ${firmware} firmware: ${pendingReason(arch, protocol, firmware)}` } as const);
         cells.push({ arch, protocol, firmware, kernel, problems, build });
       }
     }

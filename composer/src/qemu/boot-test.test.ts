@@ -74,6 +74,25 @@ test("the command line is TCG only, with a throw-away disk overlay and SSH forwa
   assert.equal(args[args.indexOf("-m") + 1], "1024");
 });
 
+test("a qcow2 disk is read as qcow2; an ISO is a read-only SCSI CD-ROM", () => {
+  const machine: QemuMachine = {
+    arch: "x86_64",
+    firmware: "uefi",
+    binary: "/usr/bin/qemu-system-x86_64",
+    version: { major: 7, minor: 2, micro: 0, text: "" },
+    files: { kind: "builtin" },
+    args: [],
+    tempDir: undefined,
+  };
+  const qcow2 = buildQemuArgs(machine, bios({ image: "/x/disk.qcow2", format: "qcow2" }));
+  assert.ok(qcow2.includes("file=/x/disk.qcow2,format=qcow2,if=virtio,snapshot=on"));
+  const iso = buildQemuArgs(machine, bios({ image: "/x/image.iso", media: "cdrom" }));
+  assert.ok(iso.includes("file=/x/image.iso,format=raw,if=none,id=cd0,media=cdrom,readonly=on"));
+  assert.ok(iso.includes("scsi-cd,drive=cd0,bus=scsi0.0"));
+  assert.ok(iso.includes("virtio-scsi-pci,id=scsi0"));
+  assert.ok(!iso.some((a) => a.includes("if=virtio")));
+});
+
 test("without an image there is no disk: a network boot brings its NIC in extraArgs", () => {
   const machine: QemuMachine = {
     arch: "x86_64",

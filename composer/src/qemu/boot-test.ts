@@ -32,6 +32,10 @@ export interface BootTestOptions {
    * the machine has no disk: a network boot, with the NIC and `-boot n` given in `extraArgs`.
    */
   image?: string;
+  /** How `image` is read: "raw" by default; "qcow2" for disk.qcow2. */
+  format?: "raw" | "qcow2";
+  /** "disk" (virtio-blk) by default; "cdrom" attaches it as a SCSI CD-ROM, as for image.iso. */
+  media?: "disk" | "cdrom";
   arch: Arch;
   firmware: Firmware;
   memoryMiB?: number;
@@ -103,7 +107,20 @@ export function buildQemuArgs(machine: QemuMachine, opts: BootTestOptions): stri
   if (opts.image !== undefined) {
     // if=virtio is a virtio-blk-pci disk on all three machines; OVMF, AAVMF, EDK2, U-Boot
     // and SeaBIOS all boot from it.
-    args.push("-drive", `file=${escapeOptionValue(opts.image)},format=raw,if=virtio,snapshot=on`);
+    const file = `file=${escapeOptionValue(opts.image)},format=${opts.format ?? "raw"}`;
+    if (opts.media === "cdrom") {
+      // virtio-scsi works on all three machines (aarch64 and riscv64 virt have no IDE/AHCI).
+      args.push(
+        "-device",
+        "virtio-scsi-pci,id=scsi0",
+        "-drive",
+        `${file},if=none,id=cd0,media=cdrom,readonly=on`,
+        "-device",
+        "scsi-cd,drive=cd0,bus=scsi0.0",
+      );
+    } else {
+      args.push("-drive", `${file},if=virtio,snapshot=on`);
+    }
   }
   if (opts.sshForwardPort !== undefined) {
     args.push(
@@ -248,4 +265,11 @@ function describeFailure(
       details: { ...details, exitCode: outcome.code, signal: outcome.signal },
     },
   );
+}
+
+/** How to attach an artifact, from its name: image.iso as a CD-ROM, *.qcow2 as qcow2, else raw. */
+export function attachmentOf(image: string): Pick<BootTestOptions, "format" | "media"> {
+  if (/\.iso$/i.test(image)) return { format: "raw", media: "cdrom" };
+  if (/\.qcow2$/i.test(image)) return { format: "qcow2", media: "disk" };
+  return { format: "raw", media: "disk" };
 }

@@ -114,6 +114,16 @@ const rootfsSchema = z
   })
   .prefault({});
 
+// No default: a spec without branding keeps the schematic ID it had before branding existed.
+const brandingSchema = z
+  .strictObject({
+    splash: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, { error: "must be the sha256 (64 lowercase hex digits) of an uploaded splash image" })
+      .describe("sha256 of a 24-bit BMP asset (POST an image to /api/assets); shown by systemd-stub at boot."),
+  })
+  .describe("Boot splash and other branding; assets are referred to by their sha256.");
+
 export const imageSpecSchema = z
   .strictObject({
     name: nameSchema.describe("The image's name; part of file names and the schematic ID."),
@@ -128,6 +138,7 @@ export const imageSpecSchema = z
     system: systemSchema,
     rootfs: rootfsSchema,
     outputs: z.array(z.enum(OUTPUTS)).min(1).default(["disk"]),
+    branding: brandingSchema.optional(),
   })
   .meta({
     title: "Brokkr image spec",

@@ -11,15 +11,12 @@ const ABOUT: Record<Output, string> = {
   disk: "disk.img: a GPT disk with an EFI system partition, for dd or a VM.",
   uki: "uki.efi: the Unified Kernel Image alone, to boot from any ESP.",
   pxe: "vmlinuz + initrd.img + cmdline, and an iPXE script to boot them over the network.",
-  iso: "A bootable ISO 9660 image.",
-  qcow2: "A QEMU qcow2 disk.",
+  iso: "image.iso: a hybrid ISO 9660 image (UEFI El Torito) for a CD or, written with dd, a USB stick.",
+  qcow2: "disk.qcow2: disk.img as a QEMU qcow2 disk.",
 };
 
 /** Allowed by the spec, not yet written by the composer: said here rather than silently skipped. */
-const NOT_YET: Partial<Record<Output, string>> = {
-  iso: "not written by this version of Brokkr yet",
-  qcow2: "not written by this version of Brokkr yet",
-};
+const NOT_YET: Partial<Record<Output, string>> = {};
 
 const LAYOUTS = [
   { id: "initramfs", about: "The whole root file system is the initramfs: diskless, PXE-friendly, fast." },

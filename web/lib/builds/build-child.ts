@@ -30,6 +30,7 @@ async function run(job: BuildJob): Promise<void> {
       catalog,
       outDir: job.outDir,
       lock: job.lock,
+      ...(job.assetsDir ? { assetsDir: job.assetsDir } : {}),
       onProgress: (event) => void send({ type: "event", event }),
     });
     await send({ type: "done", files: [...Object.keys(manifest.artifacts), "manifest.json"] });

@@ -12,6 +12,8 @@ export interface BuildJob {
   lock: LockEntry[] | undefined;
   /** An empty directory of the service's own; artifacts are written here. */
   outDir: string;
+  /** The content-addressed store holding uploaded assets (branding.splash). */
+  assetsDir?: string;
 }
 
 export interface BuildOutput {

@@ -31,6 +31,15 @@ function conformance(name: string, open: () => Promise<{ database: Database; sto
       assert.equal(await repo.findSchematic(database.db, "b".repeat(64)), undefined);
     });
 
+    test("an uploaded asset is stored once with its size, pixels and thumbnail", async () => {
+      const asset = { id: "e".repeat(64), name: "logo.png", contentType: "image/bmp", size: 1_440_054, width: 800, height: 600, thumbnail: "f".repeat(64) };
+      const a = await repo.saveAsset(database.db, asset);
+      const b = await repo.saveAsset(database.db, { ...asset, name: "again.png" });
+      assert.deepEqual({ ...a, createdAt: "" }, { ...asset, createdAt: "" });
+      assert.equal(b.name, "logo.png", "the first upload's row stays");
+      assert.equal(await repo.findAsset(database.db, "d".repeat(64)), undefined);
+    });
+
     test("a build goes queued → running → succeeded with stages, log and artifacts", async () => {
       await repo.insertBuild(database.db, { id: bid(1), schematicId: sid, lockKey: "", lock: null, createdAt: new Date(1000) });
       assert.equal((await repo.findBuild(database.db, bid(1)))?.status, "queued");

@@ -5,6 +5,7 @@ import { and, asc, desc, eq, gte, inArray } from "drizzle-orm";
 import type { ImageSpec } from "../../../composer/src/spec/index.ts";
 import type {
   ArtifactRecord,
+  AssetRecord,
   BuildRecord,
   BuildStatus,
   LogLine,
@@ -12,7 +13,7 @@ import type {
   StageRecord,
 } from "../service/types.ts";
 import type { Db } from "./client.ts";
-import { artifacts, buildLogs, builds, buildStages, schematics } from "./schema.ts";
+import { artifacts, assets, buildLogs, builds, buildStages, schematics } from "./schema.ts";
 
 export type BuildError = NonNullable<BuildRecord["error"]>;
 
@@ -146,4 +147,31 @@ async function withDetails(db: Db, rows: BuildRow[]): Promise<BuildRecord[]> {
     startedAt: r.startedAt?.toISOString() ?? null,
     finishedAt: r.finishedAt?.toISOString() ?? null,
   }));
+}
+
+/** Stores an uploaded asset unless one with its hash exists (same hash = same bytes). */
+export async function saveAsset(db: Db, a: Omit<AssetRecord, "createdAt">): Promise<AssetRecord> {
+  await db
+    .insert(assets)
+    .values({ sha256: a.id, name: a.name, contentType: a.contentType, size: a.size, width: a.width, height: a.height, thumbnail: a.thumbnail })
+    .onConflictDoNothing();
+  const found = await findAsset(db, a.id);
+  if (!found) throw new Error(`asset ${a.id} vanished after insert`);
+  return found;
+}
+
+export async function findAsset(db: Db, sha256: string): Promise<AssetRecord | undefined> {
+  const [row] = await db.select().from(assets).where(eq(assets.sha256, sha256));
+  return (
+    row && {
+      id: row.sha256,
+      name: row.name,
+      contentType: row.contentType,
+      size: row.size,
+      width: row.width ?? 0,
+      height: row.height ?? 0,
+      thumbnail: row.thumbnail,
+      createdAt: row.createdAt.toISOString(),
+    }
+  );
 }

@@ -100,5 +100,10 @@ export const assets = pgTable("assets", {
   name: text("name").notNull(),
   contentType: text("content_type").notNull(),
   size: bigint("size", { mode: "number" }).notNull(),
+  /** Pixel size of an image asset (the splash BMP). */
+  width: integer("width"),
+  height: integer("height"),
+  /** sha256 of its PNG preview in the store, for the UI. */
+  thumbnail: text("thumbnail"),
   createdAt: at("created_at").notNull().defaultNow(),
 });

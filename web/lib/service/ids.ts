@@ -9,3 +9,8 @@ export function isSchematicId(id: string): boolean {
 export function isBuildId(id: string): boolean {
   return buildIdPattern.test(id);
 }
+
+/** Assets are named by the sha256 of their bytes: the same shape as a schematic ID. */
+export function isSha256(id: string): boolean {
+  return schematicIdPattern.test(id);
+}

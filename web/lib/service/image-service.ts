@@ -86,6 +86,15 @@ export class ImageService implements BrokkrService {
 
   async createSchematic(value: unknown): Promise<SchematicRecord> {
     const { spec, problems } = checkSpecValue(value, this.catalog);
+    // A splash this server does not hold could never be built here: say so now, not at build time.
+    const splash = spec?.branding?.splash;
+    if (splash && !(await this.store.has(splash))) {
+      problems.push({
+        path: "branding.splash",
+        message: `no uploaded image has the sha256 ${splash}`,
+        hint: "upload the image first (POST /api/assets) and use the id it answers",
+      });
+    }
     if (!spec || problems.length > 0) {
       throw new BrokkrError("spec.invalid", `${problems.length} problem(s) in the image spec`, { problems });
     }

@@ -39,6 +39,21 @@ export interface BuildRecord {
   finishedAt: string | null;
 }
 
+/** An uploaded branding image, converted; `id` is the sha256 of the stored file (the splash BMP). */
+export interface AssetRecord {
+  id: string;
+  /** The uploaded file's name, as the client gave it ("" when none). */
+  name: string;
+  /** Of the stored file: image/bmp for a splash. */
+  contentType: string;
+  size: number;
+  width: number;
+  height: number;
+  /** sha256 of the PNG preview in the store. */
+  thumbnail: string | null;
+  createdAt: string;
+}
+
 export interface LogLine {
   /** 0-based line number within the build's log. */
   n: number;
@@ -62,4 +77,13 @@ export interface BrokkrService {
   followLog(buildId: string, from: number, onLine: (l: LogLine) => void, onEnd: (b: BuildRecord) => void): () => void;
   /** Absolute path of an artifact in the content-addressed store. */
   artifactPath(a: ArtifactRecord): string;
+  /**
+   * Converts an uploaded image (PNG, JPEG, WebP or SVG) to a boot splash BMP and a PNG thumbnail,
+   * stores both and records the asset. Throws BrokkrError: service.unsupported-media-type,
+   * service.too-large (too many pixels) or asset.invalid (unreadable image).
+   */
+  addSplash(image: Buffer, opts: { name: string }): Promise<AssetRecord>;
+  getAsset(sha256: string): Promise<AssetRecord | undefined>;
+  /** Absolute path of a stored blob (an asset or its thumbnail) by its sha256. */
+  blobPath(sha256: string): string;
 }

@@ -41,3 +41,16 @@ test("YAML the schema rejects loads nothing and names the field", () => {
   const broken = yamlToSpec("name: [\n");
   assert.ok(!broken.ok && /pasted YAML:\d+:\d+/.test(broken.problems[0]?.message ?? ""));
 });
+
+test("branding.splash shows in the YAML and reads back; without it the YAML has no branding", () => {
+  const splash = "5e".repeat(32);
+  const spec = parseSpecText(`name: logo\narch: x86_64\nbranding: { splash: ${splash} }\n`, "test.yaml");
+  const yaml = specToYaml(spec);
+  assert.match(yaml, new RegExp(`^branding:\\n  splash: ${splash}$`, "m"));
+  const back = yamlToSpec(yaml);
+  assert.ok(back.ok);
+  assert.equal(back.spec.branding?.splash, splash);
+  assert.equal(schematicId(back.spec), schematicId(spec));
+  const { branding: _b, ...plain } = spec;
+  assert.doesNotMatch(specToYaml(plain), /branding/);
+});

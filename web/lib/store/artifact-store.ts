@@ -3,7 +3,7 @@
 // name in the store always holds exactly the bytes it names and never a partial file.
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { copyFile, mkdir, rename, stat, unlink } from "node:fs/promises";
+import { copyFile, mkdir, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { BrokkrError } from "../../../composer/src/errors.ts";
@@ -47,6 +47,19 @@ export class ArtifactStore {
       await unlink(file);
     }
     return { sha256, size };
+  }
+
+  /** Stores bytes held in memory (small blobs: uploaded assets); same atomic rename as moveIn. */
+  async put(data: Buffer): Promise<StoredBlob> {
+    const sha256 = createHash("sha256").update(data).digest("hex");
+    const target = this.pathOf(sha256);
+    if (!(await isFile(target))) {
+      await mkdir(join(this.root, "sha256", sha256.slice(0, 2)), { recursive: true });
+      const tmp = `${target}.tmp-${randomBytes(6).toString("hex")}`;
+      await writeFile(tmp, data);
+      await rename(tmp, target);
+    }
+    return { sha256, size: data.length };
   }
 
   async has(sha256: string): Promise<boolean> {

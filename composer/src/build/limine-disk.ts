@@ -1,0 +1,81 @@
+// The Limine disk: a FAT32 ESP with Limine's EFI binary at the removable-media path,
+// limine.conf, the kernel and the initramfs at its root; for BIOS also limine-bios.sys there,
+// stage 1 in the MBR and stage 2 in a BIOS boot partition after the ESP.
+import { type LimineArch, type LimineFiles, installLimineBios, limineEfiName, writeLimineConfig } from "../boot/limine.ts";
+import { ukiBootScript, writeUbootScript } from "../boot/uboot-script.ts";
+import { type FatFile, writeFat32 } from "../formats/fat32.ts";
+import { type GptPartitionInput, gptTypes, guidFromSeed, layoutGpt, writeGptDisk } from "../formats/gpt.ts";
+
+export interface LimineDiskOptions {
+  arch: LimineArch;
+  firmware: "uefi" | "bios";
+  limine: LimineFiles;
+  kernel: Buffer;
+  initrd: Buffer;
+  cmdline: string;
+  title: string;
+  seed: string;
+  mtime: number;
+}
+
+/** The ESP's files for a Limine boot. */
+export function limineEspFiles(opts: LimineDiskOptions): FatFile[] {
+  const efiPath = `EFI/BOOT/${limineEfiName(opts.arch)}`;
+  const conf = writeLimineConfig(opts.limine.version, {
+    title: opts.title,
+    kernelPath: "vmlinuz",
+    modulePaths: ["initrd.img"],
+    cmdline: opts.cmdline,
+  });
+  const files: FatFile[] = [
+    { path: efiPath, data: opts.limine.efi },
+    { path: "limine.conf", data: Buffer.from(conf) },
+    { path: "vmlinuz", data: opts.kernel },
+    { path: "initrd.img", data: opts.initrd },
+  ];
+  if (opts.firmware === "bios" && opts.limine.bios) files.push({ path: "limine-bios.sys", data: opts.limine.bios.sys });
+  // U-Boot's distro boot runs a boot script before the removable-media path (see uboot-script.ts).
+  if (opts.arch === "riscv64") {
+    files.push({ path: "boot.scr", data: writeUbootScript(ukiBootScript(efiPath), { arch: opts.arch, mtime: opts.mtime }) });
+  }
+  return files;
+}
+
+export async function writeLimineDiskImage(path: string, opts: LimineDiskOptions): Promise<void> {
+  const esp = writeFat32(limineEspFiles(opts), {
+    label: "BROKKR",
+    volumeId: Number.parseInt(opts.seed.slice(0, 8), 16) >>> 0,
+    mtime: opts.mtime,
+  });
+  const espInput: GptPartitionInput = {
+    name: "ESP",
+    typeGuid: gptTypes.efiSystem,
+    guid: guidFromSeed(`${opts.seed}:esp`),
+    sizeBytes: esp.length,
+  };
+  const diskGuid = guidFromSeed(`${opts.seed}:disk`);
+  if (opts.firmware !== "bios") {
+    await writeGptDisk(path, [{ input: espInput, data: esp }], { diskGuid });
+    return;
+  }
+  const bios = opts.limine.bios;
+  if (!bios) throw new Error("Limine BIOS files were not loaded");
+  const stage2Size = bios.hdd.length - 512;
+  const biosInput: GptPartitionInput = {
+    name: "BIOS boot",
+    typeGuid: gptTypes.biosBoot,
+    guid: guidFromSeed(`${opts.seed}:bios-boot`),
+    sizeBytes: stage2Size,
+  };
+  // Where the BIOS boot partition lands decides what stage 1 is told.
+  const layout = layoutGpt([espInput, biosInput], { diskGuid });
+  const { mbrBootCode, stage2 } = installLimineBios(bios.hdd, layout.partitions[1]!.firstLba);
+  await writeGptDisk(
+    path,
+    [
+      { input: espInput, data: esp },
+      { input: biosInput, data: stage2 },
+    ],
+    { diskGuid, mbrBootCode },
+  );
+}
