@@ -65,7 +65,9 @@ export function planPackages(opts: {
     kernelImagePaths: imagePathsOf(kernelEntry),
     stubFile: stubFiles[spec.arch]!,
     modules,
-    cmdline: [serialConsole[spec.arch]!],
+    // systemd waits 90 s for a device (the serial console's getty waits for /dev/ttyS0); under
+    // emulation on a busy machine udev's coldplug can take longer, and the login prompt never came.
+    cmdline: [serialConsole[spec.arch]!, "systemd.default_device_timeout_sec=300"],
   };
 
   if (opts.lock) {
