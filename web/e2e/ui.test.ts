@@ -214,7 +214,8 @@ describe("web UI", { skip: chromiumMissing }, () => {
   test("a YAML file fills the form through the file picker", async () => {
     const p = await openConfigurator();
     await p.getByText("Load a spec from YAML").click();
-    await p.locator('input[type="file"]').setInputFiles(join(repoRoot, "examples/aarch64.yaml"));
+    // The YAML loader's picker, not the branding step's image picker.
+    await p.locator('input[type="file"][accept*="yaml"]').setInputFiles(join(repoRoot, "examples/aarch64.yaml"));
     await p.getByText("Loaded aarch64.yaml.").waitFor();
     assert.equal(await radio(p, "arch", "aarch64").isChecked(), true);
     assert.equal(await radio(p, "drivers", "genet").isChecked(), true);
