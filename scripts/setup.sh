@@ -34,6 +34,7 @@ needs=(
   "file /usr/share/qemu/opensbi-riscv64-generic-fw_dynamic.bin qemu-system-data"
   "file /usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin u-boot-qemu"
   "cmd mkimage u-boot-tools"
+  "file /usr/share/keyrings/debian-archive-keyring.gpg debian-archive-keyring"
   "cmd cpio cpio"
   "cmd zstd zstd"
   "cmd xz xz-utils"
