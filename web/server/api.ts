@@ -8,7 +8,7 @@ import type { LockEntry } from "../../composer/src/feeds/debian/types.ts";
 import { parseYamlText } from "../../composer/src/spec/index.ts";
 import { isBuildId, isSchematicId } from "../lib/service/ids.ts";
 import type { BrokkrService, BuildRecord, SchematicRecord } from "../lib/service/types.ts";
-import { badRequest, mediaType, notFound, readBody, sendJson } from "./http-util.ts";
+import { badRequest, jsonBytes, mediaType, notFound, readBody, sendJson, sendJsonBytes } from "./http-util.ts";
 
 const yamlTypes = new Set(["application/yaml", "text/yaml", "application/x-yaml", "text/x-yaml"]);
 
@@ -41,7 +41,20 @@ export async function getSchematic(svc: BrokkrService, req: IncomingMessage, res
     res.end(req.method === "HEAD" ? undefined : data);
     return;
   }
-  sendJson(req, res, 200, schematic.spec, common);
+  sendJsonBytes(req, res, 200, specJson(schematic), common);
+}
+
+// A schematic never changes and the service hands out the same record for every lookup, so
+// its JSON is made once per record.
+const specJsonOf = new WeakMap<SchematicRecord, Buffer>();
+
+function specJson(schematic: SchematicRecord): Buffer {
+  let data = specJsonOf.get(schematic);
+  if (!data) {
+    data = jsonBytes(schematic.spec);
+    specJsonOf.set(schematic, data);
+  }
+  return data;
 }
 
 export async function listBuilds(svc: BrokkrService, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {

@@ -11,7 +11,21 @@ export function sendJson(
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  const data = Buffer.from(`${JSON.stringify(body)}\n`);
+  sendJsonBytes(req, res, status, jsonBytes(body), headers);
+}
+
+/** The body as sendJson sends it; for answers that are made once and sent many times. */
+export function jsonBytes(body: unknown): Buffer {
+  return Buffer.from(`${JSON.stringify(body)}\n`);
+}
+
+export function sendJsonBytes(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  data: Buffer,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, {
     "content-type": "application/json; charset=utf-8",
     "content-length": data.length,
@@ -95,6 +109,7 @@ export function readBody(req: IncomingMessage, limit = maxBodyBytes): Promise<Bu
 }
 
 export function decodeSegment(s: string): string {
+  if (!s.includes("%")) return s; // nothing to decode: the common case, and a cheaper one
   try {
     return decodeURIComponent(s);
   } catch {

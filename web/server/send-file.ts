@@ -1,10 +1,8 @@
 // Serves one stored artifact: streamed from disk, with Content-Length always, a strong ETag (its
 // sha256), If-None-Match → 304, a single byte range (206, or 416 when it cannot be met), HEAD.
 // Next's route handlers drop Content-Length on 206 and HEAD, which is why this is plain Node.
-import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { pipeline } from "node:stream/promises";
 import { BrokkrError } from "../../composer/src/errors.ts";
 import type { ArtifactRecord } from "../lib/service/types.ts";
 import { sendError } from "./http-util.ts";
@@ -106,11 +104,65 @@ export async function sendArtifact(
     return;
   }
   try {
-    // 1 MiB reads: the default 64 KiB chunks cost a third of the throughput on big images.
-    await pipeline(createReadStream(path, { start, end, highWaterMark: 1 << 20 }), res);
+    await sendBytes(res, path, start, end);
   } catch {
-    // The client went away mid-download; the socket is already closed.
+    // The client went away mid-download (or the read failed): the answer cannot be finished.
+    res.destroy();
   }
+}
+
+const chunkBytes = 1 << 20;
+
+/**
+ * Bytes start..end of the file, then the end of the answer. Two 1 MiB buffers take turns: one is
+ * read from disk while the other is written to the socket, and neither is allocated again. A
+ * read stream piped into the response, with a fresh 1 MiB buffer for every read, sent a 51 MB
+ * image at half this speed: 1.1 against 1.9–2.3 GB/s on loopback to a client reading 4 MiB at a
+ * time (2026-11-25).
+ */
+async function sendBytes(res: ServerResponse, path: string, start: number, end: number): Promise<void> {
+  const file = await open(path, "r");
+  try {
+    const size = Math.min(chunkBytes, end - start + 1);
+    const buffers = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)];
+    let written = Promise.resolve(true);
+    for (let pos = start, turn = 0; pos <= end; turn ^= 1) {
+      const buffer = buffers[turn]!;
+      const { bytesRead } = await file.read(buffer, 0, Math.min(size, end - pos + 1), pos);
+      if (bytesRead === 0) throw new BrokkrError("io", `${path} ended before byte ${end}`);
+      pos += bytesRead;
+      // The other buffer is on its way: this one may go out only after it.
+      if (!(await written)) {
+        res.destroy();
+        return;
+      }
+      written = writeChunk(res, bytesRead === size ? buffer : buffer.subarray(0, bytesRead));
+    }
+    if (await written) res.end();
+    else res.destroy();
+  } finally {
+    await file.close();
+  }
+}
+
+/**
+ * true once the socket has taken the chunk (its buffer may be filled again), false when the
+ * client went away first. Never rejects: it is awaited only after the next disk read, and a
+ * rejection nobody awaits yet would be an unhandled one.
+ */
+function writeChunk(res: ServerResponse, chunk: Buffer): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (res.destroyed) {
+      resolve(false);
+      return;
+    }
+    const gone = () => resolve(false);
+    res.once("close", gone);
+    res.write(chunk, (err) => {
+      res.off("close", gone);
+      resolve(!err);
+    });
+  });
 }
 
 function matchesEtag(header: string | undefined, etag: string): boolean {

@@ -119,7 +119,8 @@ export class ImageService implements BrokkrService {
         hint: "a schematic ID is 64 lowercase hex digits",
       });
     }
-    const schematic = await repo.findSchematic(this.db, schematicId);
+    // Through the cache: a PXE client waiting for its first image asks every 10 s.
+    const schematic = await this.getSchematic(schematicId);
     if (!schematic) throw notFound("schematic", schematicId);
     if (this.closed) throw new BrokkrError("service.unavailable", "the server is shutting down");
     const lockKey = opts.lock ? createHash("sha256").update(canonicalize(opts.lock) ?? "").digest("hex") : "";
