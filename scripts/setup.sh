@@ -24,7 +24,9 @@ export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 
 # kind (cmd, file, or glob: any match will do), what, Debian package that provides it.
 # ipxe-qemu: the PXE option ROM the web e2e test boots from; postgresql: the web service's
-# tests run against a real PostgreSQL as well as the embedded one.
+# tests run against a real PostgreSQL as well as the embedded one. wrk and curl: the image
+# service's load and download figures in `npm run bench` (scripts/bench-web.ts).
+# python3: its lzma module is the independent decoder for our LZMA writer (formats/lzma.ts).
 needs=(
   "cmd qemu-system-x86_64 qemu-system-x86"
   "file /usr/share/OVMF/OVMF_CODE_4M.fd ovmf"
@@ -38,8 +40,10 @@ needs=(
   "cmd cpio cpio"
   "cmd zstd zstd"
   "cmd xz xz-utils"
+  "cmd python3 python3"
   "cmd chromium chromium"
   "cmd fsck.fat dosfstools"
+  "cmd fsck.erofs erofs-utils"
   "cmd mdir mtools"
   "cmd sgdisk gdisk"
   "cmd sfdisk fdisk"
@@ -51,6 +55,8 @@ needs=(
   "cmd dpkg dpkg"
   "file /usr/lib/ipxe/qemu/efi-virtio.rom ipxe-qemu"
   "glob /usr/lib/postgresql/*/bin/initdb postgresql"
+  "cmd wrk wrk"
+  "cmd curl curl"
 )
 
 find_missing_packages() {

@@ -3,6 +3,7 @@
 import { join } from "node:path";
 import type { Manifest } from "./pipeline.ts";
 import { attachmentOf } from "./qemu/boot-test.ts";
+import { guestFor } from "./qemu/firmware.ts";
 import { readScript, runScript } from "./qemu/script-runner.ts";
 
 export async function runScriptCommand(opts: {
@@ -22,6 +23,7 @@ export async function runScriptCommand(opts: {
     ...attachmentOf(opts.image),
     arch: opts.manifest.spec.arch,
     firmware: opts.manifest.spec.boot.firmware,
+    ...guestFor(opts.manifest.spec.boot.protocol),
     script,
     copyOut: opts.copyOut,
     outDir,

@@ -1,6 +1,9 @@
 // The CLI as a user runs it, for the commands that need no network.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { test } from "node:test";
 
@@ -45,16 +48,21 @@ test("matrix prints every cell with its verdict, and --json the same cells as da
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^riscv64 +uefi +uefi +linux +valid +builds: UKI as \\EFI\\BOOT\\BOOTRISCV64\.EFI$/m);
   assert.match(r.stdout, /^x86_64 +limine +bios +linux +valid +builds: Limine stage 1 in the MBR/m);
-  assert.match(r.stdout, /^riscv64 +limine +uefi +linux +valid +limine with uefi firmware: not yet implemented: needs EDK2 \(QEMU ≥ 8\)$/m);
-  assert.match(r.stdout, /^9 of 18 cells valid; 6 build today, 3 not yet implemented$/m);
+  assert.match(r.stdout, /^riscv64 +limine +uefi +linux +valid +builds: Limine \(BROKKR_LIMINE_DIR\) as \\EFI\\BOOT\\BOOTRISCV64\.EFI/m);
+  assert.match(r.stdout, /^x86_64 +multiboot2 +bios +xen +valid +builds: GRUB boot\.img in the MBR/m);
+  assert.match(r.stdout, /^9 of 18 cells valid; 9 build today, 0 not yet implemented$/m);
   const cells = JSON.parse(run("matrix", "--json").stdout) as { problems: unknown[] }[];
   assert.equal(cells.length, 18);
   assert.equal(cells.filter((c) => c.problems.length === 0).length, 9);
 });
 
-test("build refuses a valid spec whose boot chain is not implemented, before any download", () => {
-  const r = run("build", "examples/xen.yaml", "--out", "/nonexistent/never-written");
+test("build refuses a valid spec it cannot write yet, before any download", () => {
+  const dir = mkdtempSync(join(tmpdir(), "brokkr-cli-"));
+  const file = join(dir, "xen-iso.yaml");
+  writeFileSync(file, readFileSync(join(repo, "examples/xen.yaml"), "utf8").replace("outputs: [disk]", "outputs: [iso]"));
+  const r = run("build", file, "--out", "/nonexistent/never-written");
+  rmSync(dir, { recursive: true, force: true });
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /^error\[boot\.not-implemented\]: .*multiboot2 with boot\.firmware uefi on x86_64: not yet implemented/m);
+  assert.match(r.stderr, /^error\[boot\.not-implemented\]: .*outputs: iso with boot\.protocol multiboot2 and boot\.firmware uefi is not yet implemented/m);
   assert.match(r.stderr, /hint: `brokkr matrix` lists what builds today/);
 });

@@ -12,6 +12,7 @@ import { loadSpecFile, repoRoot } from "./load-spec.ts";
 import { formatMatrix, matrixCells } from "./matrix/matrix.ts";
 import { build, type Manifest } from "./pipeline.ts";
 import { attachmentOf, bootTest } from "./qemu/boot-test.ts";
+import { guestFor } from "./qemu/firmware.ts";
 import { remoteBuild } from "./remote.ts";
 
 const usage = `brokkr — declarative OS images from Debian packages, rootless
@@ -107,6 +108,7 @@ async function main(argv: string[]): Promise<number> {
         ...attachmentOf(image),
         arch: manifest.spec.arch,
         firmware: manifest.spec.boot.firmware,
+        ...guestFor(manifest.spec.boot.protocol),
         timeoutMs,
         expect,
         anyOrder: true,

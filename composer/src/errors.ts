@@ -21,6 +21,7 @@ export type ErrorCode =
   | "boot.pe-invalid"
   | "boot.not-implemented"
   | "boot.limine-missing"
+  | "boot.loader-missing"
   | "image.too-large"
   | "image.invalid"
   | "asset.not-found"

@@ -3,18 +3,26 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { type ProgressSink, stage } from "./build/progress.ts";
 import { controlMembers, dataEntries, unpackDebs } from "./build/unpack.ts";
 import { assertBuildable } from "./build/boot-chains.ts";
 import { assetsDirOf, loadSplash } from "./build/branding.ts";
 import { buildInitramfs, buildUkiImage, writeDiskImage } from "./build/image.ts";
-import { writeIsoImage } from "./build/iso-image.ts";
+import { ukiIsoOptions, writeIsoImage } from "./build/iso-image.ts";
 import { writeQcow2 } from "./formats/qcow2.ts";
-import { writeLimineDiskImage } from "./build/limine-disk.ts";
+import { limineIsoOptions, writeLimineDiskImage } from "./build/limine-disk.ts";
+import { writeGrubDiskImage } from "./build/grub-disk.ts";
+import { grubDir } from "./boot/grub.ts";
+import { buildEarlyInitramfs, EARLY_MODULES } from "./build/early-stage.ts";
+import { writePartitionRootDisk } from "./build/partition-disk.ts";
+import { erofsEntriesFromTree, layoutErofs } from "./formats/erofs.ts";
+import { guidFromSeed } from "./formats/gpt.ts";
+import { moduleLoadOrder } from "./kernel/modules.ts";
 import { loadLimine } from "./boot/limine.ts";
 import { prepareLimineDir } from "./boot/limine-fetch.ts";
-import { planPackages } from "./build/plan.ts";
-import { installKernel } from "./build/kernel.ts";
+import { earlyStagePackage, type Plan, planPackages } from "./build/plan.ts";
+import { findImage, installKernel } from "./build/kernel.ts";
 import { catalogUnits } from "./build/catalog-files.ts";
 import type { Catalog } from "./catalog/index.ts";
 import { BrokkrError } from "./errors.ts";
@@ -61,7 +69,7 @@ export async function build(opts: BuildOptions): Promise<Manifest> {
   // Limine's files are checked before any download, so a missing Limine fails at once.
   const limine =
     spec.boot.protocol === "limine"
-      ? loadLimine({ arch: spec.arch, firmware: spec.boot.firmware, dir: await prepareLimineDir(cache) })
+      ? loadLimine({ arch: spec.arch, firmware: spec.boot.firmware, dir: await prepareLimineDir(cache), iso: spec.outputs.includes("iso") })
       : undefined;
 
   const index = await stage(sink, "feed", () =>
@@ -69,8 +77,10 @@ export async function build(opts: BuildOptions): Promise<Manifest> {
   );
   const plan = await stage(sink, "resolve", () => planPackages({ spec, catalog, index, lock: opts.lock }));
 
-  const all = [...plan.rootfs, ...plan.kernelPackages, plan.stub];
+  const bootOnly = [...plan.bootPackages, ...(plan.hypervisor ? [plan.hypervisor.package] : [])];
+  const all = [...plan.rootfs, ...plan.kernelPackages, plan.stub, ...bootOnly];
   const kernelAt = plan.rootfs.length;
+  const stubAt = kernelAt + plan.kernelPackages.length;
   const paths = await stage(sink, "download", () =>
     fetchDebs(all, {
       mirror,
@@ -120,6 +130,8 @@ export async function build(opts: BuildOptions): Promise<Manifest> {
 
   await stage(sink, "configure", () => {
     const extra = catalogUnits({ spec, catalog, packages: new Set(plan.rootfs.map((p) => p.package)) });
+    // A dom0's console is Xen's hvc0, not the serial port (Xen owns that).
+    if (plan.hypervisor) extra.enable = extra.enable.map((u) => (u === "serial-getty@ttyS0.service" ? "serial-getty@hvc0.service" : u));
     configureRootfs(tree, {
       packages: installed,
       settings: {
@@ -138,19 +150,36 @@ export async function build(opts: BuildOptions): Promise<Manifest> {
     });
   });
 
-  const initrd = await stage(sink, "initramfs", () => buildInitramfs(tree));
+  // With a root partition the initramfs is only the early stage; the tree becomes EROFS.
+  const initrd = await stage(sink, "initramfs", async () =>
+    spec.rootfs.layout === "partition"
+      ? buildEarlyInitramfs({
+          busybox: bootFile(plan, unpacked.slice(stubAt + 1), earlyStagePackage, ["usr/bin/busybox", "bin/busybox"]),
+          modules: await moduleLoadOrder(kernelFiles(plan, unpacked.slice(kernelAt)), [...EARLY_MODULES, ...plan.modules]),
+          sourceDateEpoch,
+        })
+      : buildInitramfs(tree),
+  );
   const cmdline = [...plan.cmdline, ...spec.boot.cmdline].join(" ");
   const osRelease = tree.get("usr/lib/os-release")?.data?.toString("utf8") ?? "";
-  const stubEntries = dataEntries(unpacked[all.length - 1]!.dataTar, plan.stub.package);
+  const stubEntries = dataEntries(unpacked[stubAt]!.dataTar, plan.stub.package);
   const stub = stubEntries.find((e) => e.path.endsWith(`/${plan.stubFile}`))?.data;
   if (!stub) {
     throw new BrokkrError("boot.stub-missing", `${plan.stub.package} has no ${plan.stubFile}`, {
       hint: "the systemd-boot-efi package of this suite does not ship a stub for this architecture",
     });
   }
-  const uki = await stage(sink, "uki", () =>
-    buildUkiImage({ stub, osRelease: withBrokkr(osRelease, schematicId), cmdline, linux: kernel.image, initrd, uname: kernel.release, splash }),
-  );
+  // multiboot2 boots Xen and dom0 from GRUB: no UKI (validation refuses `uki` with a hypervisor).
+  const uki =
+    spec.boot.protocol === "multiboot2"
+      ? Buffer.alloc(0)
+      : await stage(sink, "uki", () =>
+          buildUkiImage({ stub, osRelease: withBrokkr(osRelease, schematicId), cmdline, linux: kernel.image, initrd, uname: kernel.release, splash }),
+        );
+  const grub =
+    spec.boot.protocol === "multiboot2"
+      ? multiboot2Parts(plan, unpacked.slice(stubAt + 1), spec.boot.firmware)
+      : undefined;
 
   // Artifacts are written into a staging directory and renamed into place at the end, so a
   // failed build never leaves a half-written image under its final name.
@@ -170,25 +199,42 @@ export async function build(opts: BuildOptions): Promise<Manifest> {
   if (rawOnly) files["disk.img"] = "disk";
   if (spec.outputs.includes("iso")) files["image.iso"] = "iso";
   if (spec.outputs.includes("qcow2")) files["disk.qcow2"] = "qcow2";
+  const limineDisk = limine && {
+    arch: spec.arch,
+    firmware: spec.boot.firmware,
+    limine,
+    kernel: kernel.image,
+    initrd,
+    cmdline,
+    title: spec.name,
+    seed: schematicId,
+    mtime: sourceDateEpoch,
+  };
   await stage(sink, "image", async () => {
     for (const [name, data] of Object.entries(files)) {
       if (data === "iso") {
-        await writeIsoImage(join(staging, name), { arch: spec.arch, uki, seed: schematicId, mtime: sourceDateEpoch });
+        const iso = limineDisk ? limineIsoOptions(limineDisk) : ukiIsoOptions({ arch: spec.arch, uki, seed: schematicId, mtime: sourceDateEpoch });
+        await writeIsoImage(join(staging, name), iso);
         continue;
       }
       if (data === "qcow2") {
         await writeQcow2(join(staging, name), join(staging, "disk.img"));
         continue;
       }
-      if (data === "disk" && limine) {
-        await writeLimineDiskImage(join(staging, name), {
-          arch: spec.arch,
-          firmware: spec.boot.firmware,
-          limine,
+      if (data === "disk" && limineDisk) {
+        await writeLimineDiskImage(join(staging, name), limineDisk);
+      } else if (data === "disk" && spec.rootfs.layout === "partition") {
+        const root = layoutErofs(erofsEntriesFromTree(tree), { uuid: guidFromSeed(`${schematicId}:root-fs`), label: "brokkr-root" });
+        await writePartitionRootDisk(join(staging, name), { arch: spec.arch, uki, root, seed: schematicId, mtime: sourceDateEpoch });
+      } else if (data === "disk" && grub) {
+        await writeGrubDiskImage(join(staging, name), {
+          firmware: grub.firmware,
+          grub: grub.dir,
+          xen: grub.xen,
+          xenArgs: xenArgs,
           kernel: kernel.image,
+          kernelArgs: cmdline,
           initrd,
-          cmdline,
-          title: spec.name,
           seed: schematicId,
           mtime: sourceDateEpoch,
         });
@@ -220,6 +266,45 @@ export async function build(opts: BuildOptions): Promise<Manifest> {
   }
   await rm(staging, { recursive: true, force: true });
   return manifest;
+}
+
+/** The kernel packages' files with merged /usr applied, as selectModules wants them. */
+function kernelFiles(plan: Plan, unpacked: readonly { dataTar: Buffer }[]) {
+  return plan.kernelPackages.flatMap((p, i) =>
+    dataEntries(unpacked[i]!.dataTar, p.package)
+      .filter((e) => e.type === "file" && e.data)
+      .map((e) => ({ path: e.path.replace(/^\.?\//, "").replace(/^lib\//, "usr/lib/"), data: e.data! })),
+  );
+}
+
+/** One file of a boot-only package (the first of `paths` it has). */
+function bootFile(plan: Plan, unpacked: readonly { dataTar: Buffer }[], pkg: string, paths: string[]): Buffer {
+  const at = plan.bootPackages.findIndex((p) => p.package === pkg);
+  const entries = at < 0 ? [] : dataEntries(unpacked[at]!.dataTar, pkg);
+  for (const path of paths) {
+    const hit = entries.find((e) => e.path.replace(/^\.?\//, "") === path && e.data);
+    if (hit?.data) return hit.data;
+  }
+  throw new BrokkrError("boot.loader-missing", `${pkg} has no ${paths.join(" or ")}`, { hint: `check ${pkg} in the suite` });
+}
+
+/** Xen on the serial line, with a fixed dom0 size so dom0 does not balloon at boot. */
+const xenArgs = "console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M";
+
+/** GRUB's platform directory and the uncompressed hypervisor, from the boot-only packages. */
+function multiboot2Parts(plan: Plan, unpacked: readonly { dataTar: Buffer }[], firmware: "uefi" | "bios") {
+  const loaders = plan.bootPackages.flatMap((p, i) => dataEntries(unpacked[i]!.dataTar, p.package));
+  const dir = grubDir(loaders, firmware === "uefi" ? "x86_64-efi" : "i386-pc");
+  const hv = plan.hypervisor;
+  if (!hv) throw new BrokkrError("boot.not-implemented", "multiboot2 needs a hypervisor kernel (kernel: xen)");
+  const image = findImage(dataEntries(unpacked[plan.bootPackages.length]!.dataTar, hv.package.package), hv.imagePaths);
+  if (!image?.data) {
+    throw new BrokkrError("kernel.module-missing", `${hv.package.package} has no file matching ${hv.imagePaths.join(" or ")}`, {
+      hint: "check kernel/<id>.yaml's imagePath",
+    });
+  }
+  const xen = image.data[0] === 0x1f && image.data[1] === 0x8b ? gunzipSync(image.data) : image.data;
+  return { firmware, dir, xen };
 }
 
 function withBrokkr(osRelease: string, schematicId: string): string {

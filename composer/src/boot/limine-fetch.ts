@@ -13,7 +13,7 @@ import { type BlobCache, sha256Hex } from "../feeds/debian/cache.ts";
 import { findLimineDir } from "./limine.ts";
 
 /** The Limine files we read; anything else in the tarball is skipped. */
-const wanted = /^(BOOT(X64|AA64|RISCV64)\.EFI|limine-bios\.sys|limine-bios-hdd\.(h|bin))$/;
+const wanted = /^(BOOT(X64|AA64|RISCV64)\.EFI|limine-bios\.sys|limine-bios-hdd\.(h|bin)|limine-bios-cd\.bin)$/;
 
 /** The directory holding Limine's files: unpacked from BROKKR_LIMINE_URL if set, else BROKKR_LIMINE_DIR. */
 export async function prepareLimineDir(cache: BlobCache, env: NodeJS.ProcessEnv = process.env): Promise<string> {

@@ -84,6 +84,14 @@ test("loads a release directory: EFI binary, version, BIOS files from the C head
   assert.equal(bios.bios?.hdd.length, 512 + 1792);
   assert.equal(bios.bios?.hdd[100], 0xab);
   assert.match(bios.bios?.sys.toString() ?? "", /BIOS/);
+  assert.equal(bios.bios?.cd, undefined, "the CD image only for an ISO");
+  assert.throws(
+    () => loadLimine({ arch: "x86_64", firmware: "bios", dir, iso: true }),
+    (e: unknown) => e instanceof BrokkrError && e.code === "boot.limine-missing" && /limine-bios-cd\.bin/.test(e.message),
+  );
+  writeFileSync(join(dir, "limine-bios-cd.bin"), Buffer.alloc(4096, 0xcd));
+  assert.equal(loadLimine({ arch: "x86_64", firmware: "bios", dir, iso: true }).bios?.cd?.length, 4096);
+  assert.equal(loadLimine({ arch: "x86_64", firmware: "uefi", dir, iso: true }).bios, undefined, "UEFI ISOs need no BIOS files");
 });
 
 test("a missing file or an old Limine fails at once, naming BROKKR_LIMINE_DIR", () => {

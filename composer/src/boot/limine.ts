@@ -10,7 +10,8 @@
 // 218..223 that the tool keeps from the disk), the rest (stage 2) goes into a BIOS boot
 // partition, and stage 1 is told where stage 2 lives by a table at 0x1a4: size of half A (u16),
 // size of half B (u16), byte offset of A (u64), byte offset of B (u64). In a partition the two
-// halves are simply consecutive. limine-bios.sys itself is read from the ESP at boot.
+// halves are simply consecutive, as they are on an MBR disk, where the tool puts stage 2 right
+// after the MBR (stage2Lba 1: our hybrid ISO). limine-bios.sys itself is read from the ESP.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { BrokkrError } from "../errors.ts";
@@ -29,8 +30,11 @@ export interface LimineFiles {
   version: LimineVersion;
   /** Limine's UEFI application for the arch, to become \EFI\BOOT\BOOT<ARCH>.EFI. */
   efi: Buffer;
-  /** BIOS only: limine-bios.sys (goes on the ESP) and the HDD image (stage 1 + stage 2). */
-  bios?: { sys: Buffer; hdd: Buffer };
+  /**
+   * BIOS only: limine-bios.sys (goes on the ESP), the HDD image (stage 1 + stage 2) and, for an
+   * ISO, limine-bios-cd.bin (the El Torito no-emulation image: its own stage 2 built in).
+   */
+  bios?: { sys: Buffer; hdd: Buffer; cd?: Buffer };
 }
 
 export const DEFAULT_LIMINE_DIR = "/usr/share/limine";
@@ -48,8 +52,11 @@ export function findLimineDir(env: NodeJS.ProcessEnv = process.env): string {
   return env["BROKKR_LIMINE_DIR"] || DEFAULT_LIMINE_DIR;
 }
 
-/** Reads Limine's files for `arch` (+ BIOS files when `firmware` is bios) and its version. */
-export function loadLimine(opts: { arch: LimineArch; firmware: "uefi" | "bios"; dir?: string }): LimineFiles {
+/**
+ * Reads Limine's files for `arch` (+ BIOS files when `firmware` is bios, with the CD image when
+ * `iso`) and its version.
+ */
+export function loadLimine(opts: { arch: LimineArch; firmware: "uefi" | "bios"; dir?: string; iso?: boolean }): LimineFiles {
   const dir = opts.dir ?? findLimineDir();
   const efi = readLimineFile(dir, efiNames[opts.arch]);
   const files: LimineFiles = { dir, efi, version: detectLimineVersion(efi, join(dir, efiNames[opts.arch])) };
@@ -59,7 +66,7 @@ export function loadLimine(opts: { arch: LimineArch; firmware: "uefi" | "bios"; 
     // packagings install it as a plain file.
     const bin = join(dir, "limine-bios-hdd.bin");
     const hdd = existsSync(bin) ? readFileSync(bin) : parseHddHeader(readLimineFile(dir, "limine-bios-hdd.h").toString("latin1"));
-    files.bios = { sys, hdd };
+    files.bios = { sys, hdd, ...(opts.iso ? { cd: readLimineFile(dir, "limine-bios-cd.bin") } : {}) };
   }
   if (files.version.major < MIN_MAJOR) {
     throw new BrokkrError("boot.limine-missing", `Limine ${files.version.text} in ${dir} is too old: Brokkr writes limine.conf for Limine ${MIN_MAJOR} and newer`, {
@@ -76,7 +83,7 @@ function readLimineFile(dir: string, name: string): Buffer {
     return readFileSync(path);
   } catch (cause) {
     throw new BrokkrError("boot.limine-missing", `boot.protocol limine needs Limine's ${name}, which is not in ${dir}`, {
-      hint: `set BROKKR_LIMINE_DIR to a directory holding a Limine binary release (BOOTX64.EFI, BOOTAA64.EFI, BOOTRISCV64.EFI, limine-bios.sys, limine-bios-hdd.h); the default is ${DEFAULT_LIMINE_DIR}`,
+      hint: `set BROKKR_LIMINE_DIR to a directory holding a Limine binary release (BOOTX64.EFI, BOOTAA64.EFI, BOOTRISCV64.EFI, limine-bios.sys, limine-bios-hdd.h, limine-bios-cd.bin); the default is ${DEFAULT_LIMINE_DIR}`,
       details: { dir, file: name },
       cause,
     });

@@ -6,6 +6,13 @@ import { assertBuildable, missingFeatures } from "./boot-chains.ts";
 
 const spec = (value: Record<string, unknown>) => imageSpecSchema.parse({ name: "t", ...value });
 
+test("multiboot2 (GRUB + Xen) builds on x86_64 with UEFI and BIOS firmware", () => {
+  for (const firmware of ["uefi", "bios"]) {
+    const xen = spec({ arch: "x86_64", kernel: "xen", boot: { protocol: "multiboot2", firmware }, outputs: ["disk", "qcow2"] });
+    assert.deepEqual(missingFeatures(xen), [], firmware);
+  }
+});
+
 test("uefi on every arch builds", () => {
   for (const arch of ["x86_64", "aarch64", "riscv64"]) {
     assert.deepEqual(missingFeatures(spec({ arch, outputs: ["disk", "uki", "pxe", "iso", "qcow2"] })), [], arch);
@@ -19,19 +26,21 @@ test("a valid spec the build cannot write yet is refused with every reason, befo
     (e: unknown) =>
       e instanceof BrokkrError &&
       e.code === "boot.not-implemented" &&
-      /multiboot2 with boot.firmware bios on x86_64: not yet implemented/.test(e.message) &&
+      !/boot.protocol multiboot2 with/.test(e.message) &&
       /outputs: iso with boot.protocol multiboot2 and boot.firmware bios is not yet implemented/.test(e.message) &&
       /brokkr matrix/.test(e.hint ?? ""),
   );
-  assert.deepEqual(missingFeatures(spec({ arch: "aarch64", rootfs: { layout: "partition" } })), [
-    "rootfs.layout partition is not yet implemented",
-  ]);
+  assert.deepEqual(missingFeatures(spec({ arch: "aarch64", rootfs: { layout: "partition" } })), []);
+  assert.deepEqual(
+    missingFeatures(spec({ arch: "x86_64", boot: { protocol: "limine", firmware: "bios" }, rootfs: { layout: "partition" }, outputs: ["iso"] })),
+    ["rootfs.layout partition with boot.protocol limine is not yet implemented", "outputs: iso with rootfs.layout partition is not yet implemented"],
+  );
 });
 
-test("the ISO holds the UKI, so it is refused for other protocols; qcow2 converts any disk", () => {
-  const limine = spec({ arch: "x86_64", boot: { protocol: "limine", firmware: "uefi" }, outputs: ["iso", "qcow2"] });
-  assert.deepEqual(
-    missingFeatures(limine).filter((m) => m.startsWith("outputs")),
-    ["outputs: iso with boot.protocol limine and boot.firmware uefi is not yet implemented"],
-  );
+test("the ISO holds the UKI or Limine (UEFI, and BIOS through limine-bios-cd.bin); qcow2 converts any disk", () => {
+  for (const firmware of ["uefi", "bios"]) {
+    const limine = spec({ arch: "x86_64", boot: { protocol: "limine", firmware }, outputs: ["iso", "qcow2"] });
+    assert.deepEqual(missingFeatures(limine), [], firmware);
+  }
+  assert.deepEqual(missingFeatures(spec({ arch: "riscv64", boot: { protocol: "limine" }, outputs: ["iso"] })), []);
 });

@@ -24,23 +24,32 @@ export const implementedBootChains: readonly BootChain[] = [
   {
     protocol: "limine",
     firmware: "uefi",
-    arches: ["x86_64", "aarch64"],
-    describe: (arch) => `Limine (BROKKR_LIMINE_DIR) as \\EFI\\BOOT\\${efiBootName[arch]} → linux, initrd`,
+    arches: ["x86_64", "aarch64", "riscv64"],
+    describe: (arch) => `Limine (BROKKR_LIMINE_DIR) as \\EFI\\BOOT\\${efiBootName[arch]} → linux, initrd; image.iso: UEFI El Torito`,
   },
   {
     protocol: "limine",
     firmware: "bios",
     arches: ["x86_64"],
-    describe: () => "Limine stage 1 in the MBR, stage 2 in a BIOS boot partition, limine-bios.sys on the ESP → linux, initrd",
+    describe: () =>
+      "Limine stage 1 in the MBR, stage 2 in a BIOS boot partition, limine-bios.sys on the ESP → linux, initrd; image.iso: El Torito BIOS (limine-bios-cd.bin) + UEFI, hybrid",
+  },
+  {
+    protocol: "multiboot2",
+    firmware: "uefi",
+    arches: ["x86_64"],
+    describe: () => "Debian's GRUB as \\EFI\\BOOT\\BOOTX64.EFI → Xen by multiboot2 → Linux dom0, initrd",
+  },
+  {
+    protocol: "multiboot2",
+    firmware: "bios",
+    arches: ["x86_64"],
+    describe: () => "GRUB boot.img in the MBR, a core.img built by Brokkr in a BIOS boot partition → Xen by multiboot2 → Linux dom0, initrd",
   },
 ];
 
 /** Why a valid cell is not built yet, where there is more to say than "not yet implemented". */
-export const pendingReasons: Readonly<Record<string, string>> = {
-  // Measured with Limine 8.2.0 on QEMU 7.2 + U-Boot 2023.01: Linux and systemd start, then the
-  // guest stalls once idle and never reaches login. EDK2 for riscv64 needs QEMU 8 or newer.
-  "riscv64/limine/uefi": "needs EDK2 (QEMU ≥ 8)",
-};
+export const pendingReasons: Readonly<Record<string, string>> = {};
 
 export function pendingReason(arch: Arch, protocol: Protocol, firmware: Firmware): string {
   const why = pendingReasons[`${arch}/${protocol}/${firmware}`];
@@ -63,11 +72,16 @@ export function missingFeatures(spec: ImageSpec): string[] {
   for (const output of spec.outputs) {
     if (!implementedOutputs.has(output)) missing.push(`outputs: ${output} is not yet implemented`);
   }
-  // The ISO's ESP holds the UKI; an ISO for another protocol needs that loader's El Torito entries.
-  if (spec.outputs.includes("iso") && (protocol !== "uefi" || firmware !== "uefi")) {
+  // The ISO's ESP holds the UKI or Limine (with limine-bios-cd.bin as the BIOS El Torito entry);
+  // an ISO for another protocol needs that loader's El Torito entries.
+  if (spec.outputs.includes("iso") && protocol !== "limine" && (protocol !== "uefi" || firmware !== "uefi")) {
     missing.push(`outputs: iso with boot.protocol ${protocol} and boot.firmware ${firmware} is not yet implemented`);
   }
-  if (spec.rootfs.layout !== "initramfs") missing.push(`rootfs.layout ${spec.rootfs.layout} is not yet implemented`);
+  // A root partition is booted by the UKI's early stage; other loaders would need their own.
+  if (spec.rootfs.layout === "partition") {
+    if (protocol !== "uefi") missing.push(`rootfs.layout partition with boot.protocol ${protocol} is not yet implemented`);
+    if (spec.outputs.includes("iso")) missing.push("outputs: iso with rootfs.layout partition is not yet implemented");
+  }
   return missing;
 }
 

@@ -1,30 +1,47 @@
-// The ISO output: El Torito on UEFI from a CD and, being hybrid, from a USB stick; its ESP holds
-// the same files as disk.img's (the UKI at the removable-media path).
-import { writeFat32 } from "../formats/fat32.ts";
+// The ISO output: El Torito on UEFI from a CD and, being hybrid, from a USB stick. Its ESP holds
+// the same files as disk.img's: the UKI at the removable-media path, or a loader with its config,
+// kernel and initrd (Limine). A BIOS loader adds a BIOS El Torito entry and, for USB sticks, its
+// stage 1 in the MBR with stage 2 after it (see limine-disk.ts).
+import { type FatFile, writeFat32 } from "../formats/fat32.ts";
 import { type BiosBootImage, efiImageSector, writeIso9660 } from "../formats/iso9660.ts";
 import { espFiles, writeFileChunks } from "./image.ts";
 
+export interface IsoBiosBoot {
+  /** The BIOS El Torito entry (no emulation), e.g. limine-bios-cd.bin with its boot info table. */
+  bootImage: BiosBootImage;
+  /** Hybrid BIOS boot from a disk: MBR boot code (≤ 440 bytes) and what it loads from byte 512. */
+  mbrBootCode: Buffer;
+  mbrStage2: Buffer;
+}
+
 export interface IsoImageOptions {
-  arch: string;
-  uki: Buffer;
+  /** The ESP's files. */
+  files: FatFile[];
   seed: string;
   mtime: number;
-  /** The BIOS El Torito entry, for a BIOS loader (Limine, GRUB) once one is built. */
-  biosBootImage?: BiosBootImage;
+  bios?: IsoBiosBoot;
+}
+
+/** The ISO's options for a UKI: the ESP as disk.img's, UEFI only. */
+export function ukiIsoOptions(opts: { arch: string; uki: Buffer; seed: string; mtime: number }): IsoImageOptions {
+  return { files: espFiles(opts), seed: opts.seed, mtime: opts.mtime };
 }
 
 export async function writeIsoImage(path: string, opts: IsoImageOptions): Promise<void> {
-  const esp = writeFat32(espFiles(opts), {
+  const biosBootImage = opts.bios?.bootImage;
+  const esp = writeFat32(opts.files, {
     label: "BROKKR",
     volumeId: Number.parseInt(opts.seed.slice(0, 8), 16) >>> 0,
     mtime: opts.mtime,
-    hiddenSectors: efiImageSector({ biosBootImage: opts.biosBootImage }),
+    hiddenSectors: efiImageSector({ biosBootImage }),
   });
   const { chunks } = writeIso9660({
     volumeId: "BROKKR",
     mtime: opts.mtime,
     efiBootImage: esp,
-    biosBootImage: opts.biosBootImage,
+    biosBootImage,
+    mbrBootCode: opts.bios?.mbrBootCode,
+    mbrStage2: opts.bios?.mbrStage2,
     diskId: Number.parseInt(opts.seed.slice(8, 16), 16) >>> 0,
   });
   await writeFileChunks(path, chunks);

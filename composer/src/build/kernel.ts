@@ -50,7 +50,7 @@ export async function installKernel(
 }
 
 /** The first glob that matches a file wins, so a list can cover old and new package layouts. */
-function findImage(entries: TarEntry[], globs: string[], norm: (p: string) => string): TarEntry | undefined {
+export function findImage(entries: TarEntry[], globs: string[], norm: (p: string) => string = (p) => p.replace(/^\.?\//, "")): TarEntry | undefined {
   for (const g of globs) {
     const re = new RegExp(`^${g.replace(/[.+]/g, "\\$&").replace(/\*/g, "[^/]*")}$`);
     const hit = entries.find((e) => e.type === "file" && re.test(norm(e.path)));

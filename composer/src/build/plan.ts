@@ -19,6 +19,13 @@ const stubFiles: Record<string, string> = {
   aarch64: "linuxaa64.efi.stub",
   riscv64: "linuxriscv64.efi.stub",
 };
+/** GRUB's packages for multiboot2, by firmware: not installed, only read for the boot chain. */
+export const grubPackages: Record<"uefi" | "bios", string[]> = {
+  uefi: ["grub-efi-amd64-bin", "grub-efi-amd64-unsigned"],
+  bios: ["grub-pc-bin"],
+};
+/** The early stage of `rootfs.layout: partition` is a busybox script (build/early-stage.ts). */
+export const earlyStagePackage = "busybox-static";
 const serialConsole: Record<string, string> = {
   x86_64: "console=ttyS0,115200",
   aarch64: "console=ttyAMA0,115200",
@@ -35,6 +42,10 @@ export interface Plan {
   kernelImagePaths: string[];
   stub: BinaryPackage;
   stubFile: string;
+  /** multiboot2: the hypervisor's package and image globs; `kernel` is then its dom0. */
+  hypervisor?: { package: BinaryPackage; imagePaths: string[] };
+  /** Read for the boot chain only, never installed: GRUB (multiboot2), busybox-static (the early stage of a root partition). */
+  bootPackages: BinaryPackage[];
   modules: string[];
   cmdline: string[];
   lock: LockEntry[];
@@ -48,11 +59,22 @@ export function planPackages(opts: {
 }): Plan {
   const { spec, catalog, index } = opts;
   const arch = debianArch(spec.arch);
-  const kernelEntry = catalog.kernels.get(spec.kernel)?.arches[spec.arch];
-  if (!kernelEntry) {
+  const chosenEntry = catalog.kernels.get(spec.kernel)?.arches[spec.arch];
+  if (!chosenEntry) {
     throw new BrokkrError("catalog.not-found", `kernel '${spec.kernel}' has no entry for ${spec.arch}`);
   }
+  // A hypervisor (kernel xen) runs another kernel entry as dom0: that one gives image and modules.
+  const dom0 = catalog.kernels.get(spec.kernel)?.dom0;
+  const kernelEntry = dom0 ? catalog.kernels.get(dom0)?.arches[spec.arch] : chosenEntry;
+  if (!kernelEntry) {
+    throw new BrokkrError("catalog.not-found", `kernel '${dom0}' (dom0 of '${spec.kernel}') has no entry for ${spec.arch}`);
+  }
   const kernelPattern = new RegExp(kernelEntry.packagePattern);
+  const hypervisorPattern = dom0 ? new RegExp(chosenEntry.packagePattern) : undefined;
+  const loaderNames = [
+    ...(spec.boot.protocol === "multiboot2" ? grubPackages[spec.boot.firmware] : []),
+    ...(spec.rootfs.layout === "partition" ? [earlyStagePackage] : []),
+  ];
   const modules = [
     ...new Set(
       spec.drivers.flatMap((id) => {
@@ -67,7 +89,24 @@ export function planPackages(opts: {
     modules,
     // systemd waits 90 s for a device (the serial console's getty waits for /dev/ttyS0); under
     // emulation on a busy machine udev's coldplug can take longer, and the login prompt never came.
-    cmdline: [serialConsole[spec.arch]!, "systemd.default_device_timeout_sec=300"],
+    // dom0's console is Xen's (hvc0), which Xen puts on the serial line.
+    cmdline: [dom0 ? "console=hvc0" : serialConsole[spec.arch]!, "systemd.default_device_timeout_sec=300"],
+  };
+  const bootParts = (pool: readonly BinaryPackage[], from: string) => {
+    const pick = (name: string, test: (p: BinaryPackage) => boolean) => {
+      const found = newest(pool.filter((p) => test(p) && (p.architecture === arch || p.architecture === "all")));
+      if (!found) {
+        throw new BrokkrError("feed.package-missing", `${name} is not in ${from} for ${arch}`, {
+          hint: from === "the lock" ? "use a manifest.json written by `brokkr build` for this spec" : `check that ${spec.debian.suite} has it`,
+        });
+      }
+      return found;
+    };
+    const bootPackages = loaderNames.map((n) => pick(n, (p) => p.package === n));
+    const hypervisor = hypervisorPattern
+      ? { package: pick(`a package matching /${chosenEntry.packagePattern}/`, (p) => hypervisorPattern.test(p.package)), imagePaths: imagePathsOf(chosenEntry) }
+      : undefined;
+    return { bootPackages, hypervisor };
   };
 
   if (opts.lock) {
@@ -80,8 +119,10 @@ export function planPackages(opts: {
       });
     }
     const kernelPackages = [kernel, ...kernelParts(kernel, chosen, "the lock")];
-    const rootfs = chosen.filter((p) => !kernelPackages.includes(p) && p !== stub);
-    return { ...common, rootfs, kernel, kernelPackages, stub, lock: toLock(chosen) };
+    const boot = bootParts(chosen, "the lock");
+    const notRootfs = new Set([...kernelPackages, stub, ...boot.bootPackages, ...(boot.hypervisor ? [boot.hypervisor.package] : [])]);
+    const rootfs = chosen.filter((p) => !notRootfs.has(p));
+    return { ...common, ...boot, rootfs, kernel, kernelPackages, stub, lock: toLock(chosen) };
   }
 
   const kernel = newest(index.filter((p) => kernelPattern.test(p.package) && p.architecture === arch));
@@ -98,7 +139,9 @@ export function planPackages(opts: {
   const install = [...new Set([...basePackages, ...portPackages, ...spec.packages])].sort();
   const { packages: rootfs } = resolvePackages(index, { arch, install, withRequired: true });
   const kernelPackages = [kernel, ...kernelParts(kernel, index)];
-  return { ...common, rootfs, kernel, kernelPackages, stub, lock: toLock([...rootfs, ...kernelPackages, stub]) };
+  const boot = bootParts(index, "the index");
+  const extra = [...boot.bootPackages, ...(boot.hypervisor ? [boot.hypervisor.package] : [])];
+  return { ...common, ...boot, rootfs, kernel, kernelPackages, stub, lock: toLock([...rootfs, ...kernelPackages, stub, ...extra]) };
 }
 
 /**

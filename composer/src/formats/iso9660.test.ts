@@ -102,6 +102,20 @@ test("hybrid: the MBR has one 0xEF partition over the ESP image, which is a clea
   assert.match(sys, /MBR partition path :\s+1\s+\/EFIBOOT\.IMG/);
 });
 
+test("hybrid BIOS boot: boot code in the MBR, its stage 2 right after it, the partition active", () => {
+  const code = Buffer.alloc(440, 0xc3);
+  const stage2 = Buffer.alloc(41 * 512 - 17, 0x5a);
+  const r = writeIso("usb.iso", { ...base, mbrBootCode: code, mbrStage2: stage2 });
+  assert.ok(r.bytes.subarray(0, 440).equals(code));
+  assert.ok(r.bytes.subarray(512, 512 + stage2.length).equals(stage2));
+  assert.ok(r.bytes.subarray(512 + stage2.length, 16 * ISO_BLOCK).every((b) => b === 0), "the rest of the system area stays zero");
+  assert.equal(r.bytes.readUInt32LE(440), 0x12345678);
+  assert.equal(r.bytes[446], 0x80, "active, as `limine bios-install` leaves it");
+  assert.equal(r.bytes.readUInt16LE(510), 0xaa55);
+  assert.equal(uefi.bytes[446], 0x00, "no boot code: not active");
+  assert.equal(r.bytes.toString("latin1", 16 * ISO_BLOCK + 1, 16 * ISO_BLOCK + 6), "CD001");
+});
+
 test("bad names, sizes and volume ids are refused", () => {
   const bad = (opts: Partial<IsoOptions>) =>
     assert.throws(() => writeIso9660({ ...base, ...opts }), (e) => e instanceof BrokkrError && e.code === "image.invalid");
@@ -110,4 +124,5 @@ test("bad names, sizes and volume ids are refused", () => {
   bad({ files: [{ name: "toolongname.txt", data: Buffer.alloc(1) }] });
   bad({ files: [{ name: "EFIBOOT.IMG", data: Buffer.alloc(1) }] });
   bad({ mbrBootCode: Buffer.alloc(446) });
+  bad({ mbrStage2: Buffer.alloc(16 * ISO_BLOCK - 511) });
 });

@@ -4,11 +4,12 @@
 // stick. The volume is flat: a root directory with level-1 (8.3) names, no Joliet, no Rock
 // Ridge; the boot images are the point of it.
 //
-// Layout in 2048-byte blocks: 0–15 system area (MBR in the first 512 bytes), 16 primary volume
-// descriptor, 17 El Torito boot record, 18 terminator, 19/20 path tables (little/big endian),
-// 21 root directory, 22 boot catalog, then the BIOS image (when given) and the ESP image last:
-// a catalog sector count of 0 means "the ESP runs to the end of the medium" (UEFI 2.x), which
-// an ESP over 32 MiB needs, since the count is 16 bits of 512-byte sectors.
+// Layout in 2048-byte blocks: 0–15 system area (the MBR, then what its boot code loads, if
+// any), 16 primary volume descriptor, 17 El Torito boot record, 18 terminator, 19/20 path
+// tables (little/big endian), 21 root directory, 22 boot catalog, then the BIOS image (when
+// given) and the ESP image last: a catalog sector count of 0 means "the ESP runs to the end of
+// the medium" (UEFI 2.x), which an ESP over 32 MiB needs, since the count is 16 bits of
+// 512-byte sectors.
 
 import { BrokkrError } from "../errors.ts";
 
@@ -47,9 +48,15 @@ export interface IsoOptions {
   biosBootImage?: BiosBootImage;
   /**
    * Bytes 0..439 of the MBR: an isohybrid BIOS stage for USB-stick boot (e.g. Limine's, which
-   * `limine bios-install` would otherwise write). Zero by default: USB boot is UEFI only.
+   * `limine bios-install` would otherwise write). Zero by default: USB boot is UEFI only. With
+   * it the MBR partition is marked active, as `limine bios-install` does for old BIOSes.
    */
   mbrBootCode?: Buffer;
+  /**
+   * What the MBR boot code loads next, written right after the MBR (from byte 512) in the
+   * system area, which ends where the volume descriptors start: at most 32,256 bytes.
+   */
+  mbrStage2?: Buffer;
   /** The MBR disk signature (bytes 440..443). */
   diskId: number;
   /** More files for the root directory. */
@@ -78,6 +85,9 @@ export function writeIso9660(opts: IsoOptions): { chunks: Buffer[]; layout: IsoL
     invalid(`the ESP image is ${opts.efiBootImage.length} bytes, not a non-zero multiple of ${ISO_BLOCK}`);
   }
   if (opts.mbrBootCode && opts.mbrBootCode.length > 440) invalid("the MBR boot code is longer than 440 bytes");
+  if (opts.mbrStage2 && opts.mbrStage2.length > PVD_BLOCK * ISO_BLOCK - 512) {
+    invalid(`the MBR's stage 2 is ${opts.mbrStage2.length} bytes, more than the system area's ${PVD_BLOCK * ISO_BLOCK - 512}`);
+  }
   const bios = opts.biosBootImage;
   const extra = opts.files ?? [];
   const efiName = opts.efiBootName ?? "EFIBOOT.IMG";
@@ -155,11 +165,12 @@ function checkNames(names: string[]): void {
 /** A protective-style MBR with one 0xEF partition over the ESP image (512-byte LBAs). */
 function writeMbr(head: Buffer, opts: IsoOptions, efiBlock: number, efiBytes: number): void {
   opts.mbrBootCode?.copy(head, 0);
+  opts.mbrStage2?.copy(head, 512);
   head.writeUInt32LE(opts.diskId >>> 0, 440);
   const start = efiBlock * (ISO_BLOCK / 512);
   const count = efiBytes / 512;
   const e = 446;
-  head[e] = 0x00; // not active: the BIOS stage, when there is one, decides what to load
+  head[e] = opts.mbrBootCode ? 0x80 : 0x00; // no boot code: nothing for a BIOS to start here
   writeChs(head, e + 1, start);
   head[e + 4] = 0xef;
   writeChs(head, e + 5, start + count - 1);

@@ -75,3 +75,33 @@ export async function selectModules(files: KernelFile[], wanted: string[]): Prom
     builtin: [...new Set(builtin)].sort(),
   };
 }
+
+/**
+ * `wanted` and their dependencies as uncompressed module files, each after the ones it needs:
+ * the order a plain `insmod` (busybox's, which cannot read .ko.xz) must load them in.
+ * Built-in names are skipped.
+ */
+export async function moduleLoadOrder(files: KernelFile[], wanted: string[]): Promise<{ name: string; data: Buffer }[]> {
+  const byName = new Map<string, KernelFile>();
+  for (const f of files) if (/\.ko(\.(xz|zst|gz))?$/.test(f.path)) byName.set(moduleName(f.path), f);
+  const sel = await selectModules(files, wanted);
+  const order: { name: string; data: Buffer }[] = [];
+  const seen = new Set<string>();
+  const visit = async (name: string) => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    const file = byName.get(name);
+    if (!file) return; // built in (selectModules has thrown for names that are neither)
+    const kind = kindFromName(file.path);
+    const elf = kind === "none" ? file.data : await decompress(file.data, kind);
+    for (const dep of readModinfo(elf, file.path).get("depends") ?? []) {
+      for (const d of dep.split(",").filter(Boolean)) await visit(canon(d));
+    }
+    order.push({ name, data: elf });
+  };
+  // In the order asked for: a soft dependency (libcrc32c needs a crc32c provider loaded first,
+  // which `depends=` does not say) is met by asking for the provider earlier.
+  for (const name of wanted) await visit(canon(name));
+  for (const f of sel.files) await visit(moduleName(f.path));
+  return order;
+}

@@ -32,6 +32,8 @@ export interface BootTestOptions {
    * the machine has no disk: a network boot, with the NIC and `-boot n` given in `extraArgs`.
    */
   image?: string;
+  /** Write the guest's changes to `image` itself (default: a throw-away overlay). */
+  writable?: boolean;
   /** How `image` is read: "raw" by default; "qcow2" for disk.qcow2. */
   format?: "raw" | "qcow2";
   /** "disk" (virtio-blk) by default; "cdrom" attaches it as a SCSI CD-ROM, as for image.iso. */
@@ -119,7 +121,7 @@ export function buildQemuArgs(machine: QemuMachine, opts: BootTestOptions): stri
         "scsi-cd,drive=cd0,bus=scsi0.0",
       );
     } else {
-      args.push("-drive", `${file},if=virtio,snapshot=on`);
+      args.push("-drive", opts.writable ? `${file},if=virtio` : `${file},if=virtio,snapshot=on`);
     }
   }
   if (opts.sshForwardPort !== undefined) {

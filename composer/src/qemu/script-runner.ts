@@ -32,6 +32,10 @@ export interface RunScriptOptions {
   onLine?: (line: string) => void;
   logFile?: string;
   memoryMiB?: number;
+  /** Keep the guest's writes in `image` (see BootTestOptions.writable). */
+  writable?: boolean;
+  /** Overrides the arch's -cpu value (see guestFor). */
+  cpu?: string;
   search?: QemuSearch;
 }
 
@@ -101,6 +105,8 @@ export async function runScript(opts: RunScriptOptions): Promise<RunScriptResult
       firmware: opts.firmware,
       timeoutMs: opts.timeoutMs,
       memoryMiB: opts.memoryMiB,
+      cpu: opts.cpu,
+      writable: opts.writable,
       search: opts.search,
       logFile: opts.logFile,
       // Stop at the last frame, or at once when the guest cannot read the disk (that line

@@ -1,0 +1,58 @@
+// The disk for `rootfs.layout: partition`: the ESP (UKI with the early-stage initramfs), the
+// root filesystem as EROFS, and an empty state partition that the first boot formats (see
+// early-stage.ts). Root's type GUID is the Discoverable Partitions one for the arch, so tools
+// such as systemd-dissect recognise it; the early stage finds both partitions by name.
+import type { ErofsImage } from "../formats/erofs.ts";
+import { writeFat32 } from "../formats/fat32.ts";
+import { gptTypes, guidFromSeed, writeGptDisk } from "../formats/gpt.ts";
+import { ROOT_PARTITION_NAME, STATE_PARTITION_NAME } from "./early-stage.ts";
+import { espFiles } from "./image.ts";
+
+/** The Discoverable Partitions Specification's root partition types. */
+export const rootPartitionTypes: Record<string, string> = {
+  x86_64: "4F68BCE3-E8CD-4DB1-96E7-FBCAF984B709",
+  aarch64: "B921B045-1DF0-41C3-AF44-4C6F280D3FAE",
+  riscv64: "72EC70A6-CF74-40E6-BD49-4BDA08E8F224",
+};
+
+/** Room for the root's changes: small in the download (sparse, and qcow2 keeps it small). */
+export const STATE_PARTITION_BYTES = 256 * 1024 * 1024;
+
+export async function writePartitionRootDisk(
+  path: string,
+  opts: { arch: string; uki: Buffer; root: ErofsImage; seed: string; mtime: number },
+): Promise<void> {
+  const esp = writeFat32(espFiles(opts), {
+    label: "BROKKR",
+    volumeId: Number.parseInt(opts.seed.slice(0, 8), 16) >>> 0,
+    mtime: opts.mtime,
+  });
+  await writeGptDisk(
+    path,
+    [
+      {
+        input: { name: "ESP", typeGuid: gptTypes.efiSystem, guid: guidFromSeed(`${opts.seed}:esp`), sizeBytes: esp.length },
+        data: esp,
+      },
+      {
+        input: {
+          name: ROOT_PARTITION_NAME,
+          typeGuid: rootPartitionTypes[opts.arch]!,
+          guid: guidFromSeed(`${opts.seed}:root`),
+          sizeBytes: opts.root.sizeBytes,
+        },
+        data: opts.root.chunks(),
+      },
+      {
+        input: {
+          name: STATE_PARTITION_NAME,
+          typeGuid: gptTypes.linuxFilesystem,
+          guid: guidFromSeed(`${opts.seed}:state`),
+          sizeBytes: STATE_PARTITION_BYTES,
+        },
+        data: Buffer.alloc(0),
+      },
+    ],
+    { diskGuid: guidFromSeed(`${opts.seed}:disk`) },
+  );
+}
