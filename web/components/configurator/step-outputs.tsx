@@ -11,7 +11,7 @@ const ABOUT: Record<Output, string> = {
   disk: "disk.img: a GPT disk with an EFI system partition, for dd or a VM.",
   uki: "uki.efi: the Unified Kernel Image alone, to boot from any ESP.",
   pxe: "vmlinuz + initrd.img + cmdline, and an iPXE script to boot them over the network.",
-  iso: "image.iso: a hybrid ISO 9660 image (UEFI El Torito) for a CD or, written with dd, a USB stick.",
+  iso: "image.iso: a hybrid ISO 9660 image (UEFI El Torito; BIOS too with Limine) for a CD or, written with dd, a USB stick.",
   qcow2: "disk.qcow2: disk.img as a QEMU qcow2 disk.",
 };
 
@@ -20,7 +20,10 @@ const NOT_YET: Partial<Record<Output, string>> = {};
 
 const LAYOUTS = [
   { id: "initramfs", about: "The whole root file system is the initramfs: diskless, PXE-friendly, fast." },
-  { id: "partition", about: "A root partition on the disk, for state that survives a reboot." },
+  {
+    id: "partition",
+    about: "A read-only EROFS root partition with an overlay on a state partition: changes survive a reboot.",
+  },
 ] as const;
 
 export function StepOutputs() {
@@ -55,7 +58,11 @@ export function StepOutputs() {
             checked={spec.rootfs.layout === l.id}
             label={l.id}
             description={l.about}
-            reason={l.id === "partition" ? "not written by this version of Brokkr yet" : undefined}
+            reason={
+              l.id === "partition" && spec.boot.protocol !== "uefi"
+                ? "a root partition is mounted by the UKI's early stage: only boot protocol uefi builds it"
+                : undefined
+            }
             onChange={() => update((d) => void (d.rootfs.layout = l.id))}
           />
         ))}
