@@ -1,4 +1,5 @@
 // Boot artifacts from a finished tree: the initramfs, the UKI and the GPT disk with its ESP.
+import { createHash } from "node:crypto";
 import { open } from "node:fs/promises";
 import zlib from "node:zlib";
 import { ukiBootScript, writeUbootScript } from "../boot/uboot-script.ts";
@@ -7,6 +8,7 @@ import { BrokkrError } from "../errors.ts";
 import { writeCpio } from "../formats/cpio.ts";
 import { type FatFile, writeFat32 } from "../formats/fat32.ts";
 import { gptTypes, guidFromSeed, writeGptDisk } from "../formats/gpt.ts";
+import type { BlobCache } from "../feeds/debian/cache.ts";
 import type { Tree } from "../rootfs/tree.ts";
 
 /**
@@ -18,7 +20,10 @@ import type { Tree } from "../rootfs/tree.ts";
  * inside the sync call.
  */
 export function buildInitramfs(tree: Tree): Buffer {
-  const cpio = Buffer.concat([...writeCpio(tree.nodes())]);
+  return compressInitramfs(Buffer.concat([...writeCpio(tree.nodes())]));
+}
+
+function compressInitramfs(cpio: Buffer): Buffer {
   const out = zlib.zstdCompressSync(cpio, {
     params: {
       [zlib.constants.ZSTD_c_compressionLevel]: 6,
@@ -30,6 +35,28 @@ export function buildInitramfs(tree: Tree): Buffer {
   if (out.length < 8 || out.readUInt32LE(0) !== 0xfd2fb528) {
     throw new BrokkrError("internal", `zstd produced ${out.length} bytes for a ${cpio.length}-byte initramfs`);
   }
+  return out;
+}
+
+/** Bump when the compression settings change, so cached initramfs files are made again. */
+const initramfsFormat = "zstd-6-w2-v1";
+
+/**
+ * buildInitramfs, with the compressed result kept in the cache under the cpio's sha256: an
+ * unchanged tree (a rebuild) skips the seconds zstd takes. The entry's own sha256 is stored
+ * beside it and checked on use, so a damaged cache file is made again, never shipped.
+ */
+export async function buildInitramfsCached(tree: Tree, cache: BlobCache): Promise<Buffer> {
+  const nodes = tree.nodes();
+  const hash = createHash("sha256");
+  for (const chunk of writeCpio(nodes)) hash.update(chunk);
+  const key = hash.digest("hex");
+  const store = cache.derived("initramfs", initramfsFormat);
+  const [hit, sum] = await Promise.all([store.read(key), store.read(`${key}.sha256`)]);
+  if (hit && sum && createHash("sha256").update(hit).digest("hex") === sum.toString()) return hit;
+  const out = compressInitramfs(Buffer.concat([...writeCpio(nodes)]));
+  await store.write(key, out);
+  await store.write(`${key}.sha256`, createHash("sha256").update(out).digest("hex"));
   return out;
 }
 
