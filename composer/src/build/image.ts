@@ -55,8 +55,13 @@ export async function buildInitramfsCached(tree: Tree, cache: BlobCache): Promis
   const [hit, sum] = await Promise.all([store.read(key), store.read(`${key}.sha256`)]);
   if (hit && sum && createHash("sha256").update(hit).digest("hex") === sum.toString()) return hit;
   const out = compressInitramfs(Buffer.concat([...writeCpio(nodes)]));
-  await store.write(key, out);
-  await store.write(`${key}.sha256`, createHash("sha256").update(out).digest("hex"));
+  // The cache only saves time: a cache we cannot write (full, read-only) does not fail the build.
+  try {
+    await store.write(key, out);
+    await store.write(`${key}.sha256`, createHash("sha256").update(out).digest("hex"));
+  } catch {
+    await store.remove(`${key}.sha256`);
+  }
   return out;
 }
 

@@ -35,8 +35,13 @@ async function unpackOne(path: string, sha256: string, name: string, cache: Blob
     decompress(control.data, kindFromName(control.name)),
     decompress(data.data, kindFromName(data.name)),
   ]);
-  await store.write(`${sha256}.data.tar`, dataTar);
-  await store.write(`${sha256}.control.tar`, controlTar);
+  // Only a time saver: a cache we cannot write (full, read-only, another user's) does not fail the build.
+  try {
+    await store.write(`${sha256}.data.tar`, dataTar);
+    await store.write(`${sha256}.control.tar`, controlTar);
+  } catch {
+    await store.remove(`${sha256}.data.tar`);
+  }
   return { sha256, controlTar, dataTar };
 }
 
