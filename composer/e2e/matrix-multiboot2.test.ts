@@ -1,8 +1,9 @@
 // The multiboot2 cells of the boot matrix, end to end: examples/xen.yaml (UEFI) and the same
-// spec with BIOS firmware are built rootless with the shared package cache, then booted under
-// TCG: GRUB from Debian's packages starts Xen by multiboot2, Xen starts Debian's Linux as dom0,
-// and dom0 reaches the schematic's marker and the login prompt on Xen's console. The guests boot
-// one after the other. A missing QEMU or firmware fails with the package to install.
+// spec with BIOS firmware (and image.iso besides disk.img) are built rootless with the shared
+// package cache, then booted under TCG: GRUB from Debian's packages starts Xen by multiboot2, Xen
+// starts Debian's Linux as dom0, and dom0 reaches the schematic's marker and the login prompt on
+// Xen's console. The BIOS ISO boots as a CD (cdboot.img + core.img from El Torito). The guests
+// boot one after the other. A missing QEMU or firmware fails with the package to install.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -50,9 +51,12 @@ async function build(file: string): Promise<{ out: string; manifest: Manifest }>
   return { out, manifest: readManifest(out) };
 }
 
-async function bootToLogin(out: string, m: Manifest) {
+async function bootToLogin(out: string, m: Manifest, media: "disk" | "cdrom" = "disk") {
+  const image = media === "cdrom" ? "image.iso" : "disk.img";
   const run = await bootTest({
-    image: join(out, "disk.img"),
+    image: join(out, image),
+    format: "raw",
+    media,
     arch: "x86_64",
     firmware: m.spec.boot.firmware,
     ...guestFor("multiboot2"),
@@ -60,10 +64,11 @@ async function bootToLogin(out: string, m: Manifest) {
     timeoutMs: 15 * 60_000,
     expect: [`BROKKR-BOOT-OK ${m.schematicId}`, `${m.spec.system.hostname} login:`],
     anyOrder: true,
-    logFile: join(out, "boot.log"),
+    logFile: join(out, media === "cdrom" ? "boot-iso.log" : "boot.log"),
   });
-  assert.ok(run.ok, `${m.spec.boot.firmware}: ${run.error?.message}\n${run.command.join(" ")}\n${run.output.slice(-3000)}`);
-  process.stderr.write(`# multiboot2 ${m.spec.boot.firmware} (${run.qemuVersion}): login after ${run.seconds.toFixed(1)} s\n`);
+  const label = `${m.spec.boot.firmware} ${image}${media === "cdrom" ? " as a CD" : ""}`;
+  assert.ok(run.ok, `${label}: ${run.error?.message}\n${run.command.join(" ")}\n${run.output.slice(-3000)}`);
+  process.stderr.write(`# multiboot2 ${label} (${run.qemuVersion}): login after ${run.seconds.toFixed(1)} s\n`);
   return run;
 }
 
@@ -75,22 +80,26 @@ describe("multiboot2: GRUB → Xen → Linux dom0, UEFI and BIOS", { timeout: 60
     const biosSpec = join(userDir("brokkr-mb2-spec-"), "xen-bios.yaml");
     writeFileSync(
       biosSpec,
-      readFileSync("examples/xen.yaml", "utf8").replace("firmware: uefi", "firmware: bios").replace("hostname: xen-host", "hostname: xen-bios"),
+      readFileSync("examples/xen.yaml", "utf8")
+        .replace("firmware: uefi", "firmware: bios")
+        .replace("hostname: xen-host", "hostname: xen-bios")
+        .replace(/^outputs: .*$/m, "outputs: [disk, iso]"),
     );
     [uefi, bios] = await Promise.all([build("examples/xen.yaml"), build(biosSpec)]);
   });
 
-  test("the lock holds Xen and the firmware's GRUB packages, the image no UKI", () => {
+  test("the lock holds Xen and the firmware's GRUB packages (both for a BIOS ISO), the image no UKI", () => {
     const names = (m: Manifest) => m.lock.map((l) => l.package);
     for (const m of [uefi.manifest, bios.manifest]) {
       assert.ok(names(m).includes("xen-hypervisor-4.20-amd64"), "Debian's Xen is locked");
       assert.ok(names(m).some((n) => /^linux-image-.*-amd64-unsigned$/.test(n)), "dom0 is Debian's kernel");
-      assert.deepEqual(Object.keys(m.artifacts), ["disk.img"]);
     }
+    assert.deepEqual(Object.keys(uefi.manifest.artifacts), ["disk.img"]);
+    assert.deepEqual(Object.keys(bios.manifest.artifacts), ["disk.img", "image.iso"]);
     assert.ok(names(uefi.manifest).includes("grub-efi-amd64-unsigned") && names(uefi.manifest).includes("grub-efi-amd64-bin"));
     assert.ok(!names(uefi.manifest).includes("grub-pc-bin"));
     assert.ok(names(bios.manifest).includes("grub-pc-bin"));
-    assert.ok(!names(bios.manifest).includes("grub-efi-amd64-unsigned"));
+    assert.ok(names(bios.manifest).includes("grub-efi-amd64-unsigned"), "the BIOS ISO boots on UEFI too");
   });
 
   test("UEFI: Debian's GRUB at the removable path, its config and multiboot2 module under /EFI/debian", () => {
@@ -123,6 +132,24 @@ describe("multiboot2: GRUB → Xen → Linux dom0, UEFI and BIOS", { timeout: 60
     assert.ok(!espFiles(disk).some((f) => f.startsWith("EFI/")), "no EFI loader on a BIOS disk");
   });
 
+  test("BIOS ISO: El Torito BIOS (cdboot.img + core.img) and UEFI (the ESP), hybrid MBR over the ESP", () => {
+    const iso = join(bios.out, "image.iso");
+    const report = execFileSync("xorriso", ["-indev", iso, "-report_el_torito", "plain", "-report_system_area", "plain", "-find", "/"], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const entry = /El Torito boot img :\s+1\s+BIOS\s+y\s+none\s+0x0000\s+0x00\s+4\s+(\d+)/.exec(report);
+    assert.ok(entry, report);
+    assert.match(report, /El Torito img opts :\s+1\s+boot-info-table grub2-boot-info/);
+    assert.match(report, /El Torito boot img :\s+2\s+UEFI\s+y\s+none/);
+    assert.match(report, /'\/EFI\/DEBIAN\/GRUB\.CFG'/);
+    const start = Number(/MBR partition +:\s+1\s+0x80\s+0xef\s+(\d+)/.exec(report)?.[1]);
+    const files = execFileSync("mdir", ["-/", "-b", "-i", `${iso}@@${start * 512}`, "::/"], { encoding: "utf8" });
+    for (const f of ["EFI/BOOT/BOOTX64.EFI", "EFI/debian/grub.cfg", "xen", "vmlinuz", "initrd.img"]) assert.match(files, new RegExp(`::/${f}\\n`));
+    const mbr = readFileSync(iso).subarray(0, 512);
+    assert.equal(mbr.readBigUInt64LE(0x5c), BigInt(Number(entry[1]) * 4 + 4), "boot.img loads the core inside the El Torito image");
+  });
+
   test("UEFI boots Xen and dom0 to login", async () => {
     await bootToLogin(uefi.out, uefi.manifest);
     const log = readFileSync(join(uefi.out, "boot.log"), "latin1");
@@ -135,6 +162,14 @@ describe("multiboot2: GRUB → Xen → Linux dom0, UEFI and BIOS", { timeout: 60
     await bootToLogin(bios.out, bios.manifest);
     const log = readFileSync(join(bios.out, "boot.log"), "latin1");
     assert.match(log, /Brokkr: loading Xen/);
+    assert.match(log, /\(XEN\) Xen version 4\.20/);
+    assert.match(log, /Booting kernel on Xen/);
+  });
+
+  test("the BIOS ISO boots Xen and dom0 to login as a CD", async () => {
+    await bootToLogin(bios.out, bios.manifest, "cdrom");
+    const log = readFileSync(join(bios.out, "boot-iso.log"), "latin1");
+    assert.match(log, /Brokkr: loading Xen/, "the El Torito core ran its config");
     assert.match(log, /\(XEN\) Xen version 4\.20/);
     assert.match(log, /Booting kernel on Xen/);
   });

@@ -58,11 +58,14 @@ test("matrix prints every cell with its verdict, and --json the same cells as da
 
 test("build refuses a valid spec it cannot write yet, before any download", () => {
   const dir = mkdtempSync(join(tmpdir(), "brokkr-cli-"));
-  const file = join(dir, "xen-iso.yaml");
-  writeFileSync(file, readFileSync(join(repo, "examples/xen.yaml"), "utf8").replace("outputs: [disk]", "outputs: [iso]"));
+  const file = join(dir, "xen-root-partition.yaml");
+  writeFileSync(
+    file,
+    readFileSync(join(repo, "examples/xen.yaml"), "utf8").replace("outputs: [disk]", "outputs: [disk]\nrootfs:\n  layout: partition"),
+  );
   const r = run("build", file, "--out", "/nonexistent/never-written");
   rmSync(dir, { recursive: true, force: true });
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /^error\[boot\.not-implemented\]: .*outputs: iso with boot\.protocol multiboot2 and boot\.firmware uefi is not yet implemented/m);
+  assert.match(r.stderr, /^error\[boot\.not-implemented\]: .*rootfs\.layout partition with boot\.protocol multiboot2 is not yet implemented/m);
   assert.match(r.stderr, /hint: `brokkr matrix` lists what builds today/);
 });

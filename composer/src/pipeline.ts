@@ -8,11 +8,11 @@ import { type ProgressSink, stage } from "./build/progress.ts";
 import { controlMembers, dataEntries, unpackDebs } from "./build/unpack.ts";
 import { assertBuildable } from "./build/boot-chains.ts";
 import { assetsDirOf, loadSplash } from "./build/branding.ts";
-import { buildInitramfs, buildUkiImage, writeDiskImage } from "./build/image.ts";
+import { buildInitramfsCached, buildUkiImage, writeDiskImage } from "./build/image.ts";
 import { ukiIsoOptions, writeIsoImage } from "./build/iso-image.ts";
 import { writeQcow2 } from "./formats/qcow2.ts";
 import { limineIsoOptions, writeLimineDiskImage } from "./build/limine-disk.ts";
-import { writeGrubDiskImage } from "./build/grub-disk.ts";
+import { grubIsoOptions, writeGrubDiskImage } from "./build/grub-disk.ts";
 import { grubDir } from "./boot/grub.ts";
 import { buildEarlyInitramfs, EARLY_MODULES } from "./build/early-stage.ts";
 import { writePartitionRootDisk } from "./build/partition-disk.ts";
@@ -158,7 +158,7 @@ export async function build(opts: BuildOptions): Promise<Manifest> {
           modules: await moduleLoadOrder(kernelFiles(plan, unpacked.slice(kernelAt)), [...EARLY_MODULES, ...plan.modules]),
           sourceDateEpoch,
         })
-      : buildInitramfs(tree),
+      : buildInitramfsCached(tree, cache),
   );
   const cmdline = [...plan.cmdline, ...spec.boot.cmdline].join(" ");
   const osRelease = tree.get("usr/lib/os-release")?.data?.toString("utf8") ?? "";
@@ -213,7 +213,22 @@ export async function build(opts: BuildOptions): Promise<Manifest> {
   await stage(sink, "image", async () => {
     for (const [name, data] of Object.entries(files)) {
       if (data === "iso") {
-        const iso = limineDisk ? limineIsoOptions(limineDisk) : ukiIsoOptions({ arch: spec.arch, uki, seed: schematicId, mtime: sourceDateEpoch });
+        const iso = limineDisk
+          ? limineIsoOptions(limineDisk)
+          : grub
+            ? grubIsoOptions({
+                firmware: grub.firmware,
+                efi: grub.efi,
+                pc: grub.pc,
+                xen: grub.xen,
+                xenArgs,
+                kernel: kernel.image,
+                kernelArgs: cmdline,
+                initrd,
+                seed: schematicId,
+                mtime: sourceDateEpoch,
+              })
+            : ukiIsoOptions({ arch: spec.arch, uki, seed: schematicId, mtime: sourceDateEpoch });
         await writeIsoImage(join(staging, name), iso);
         continue;
       }
@@ -291,10 +306,15 @@ function bootFile(plan: Plan, unpacked: readonly { dataTar: Buffer }[], pkg: str
 /** Xen on the serial line, with a fixed dom0 size so dom0 does not balloon at boot. */
 const xenArgs = "console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M";
 
-/** GRUB's platform directory and the uncompressed hypervisor, from the boot-only packages. */
+/**
+ * GRUB's platform directories and the uncompressed hypervisor, from the boot-only packages:
+ * `dir` for the firmware's disk, `efi` and `pc` for the ISO (`efi` is empty without an ISO on BIOS).
+ */
 function multiboot2Parts(plan: Plan, unpacked: readonly { dataTar: Buffer }[], firmware: "uefi" | "bios") {
   const loaders = plan.bootPackages.flatMap((p, i) => dataEntries(unpacked[i]!.dataTar, p.package));
-  const dir = grubDir(loaders, firmware === "uefi" ? "x86_64-efi" : "i386-pc");
+  const efi = grubDir(loaders, "x86_64-efi");
+  const pc = grubDir(loaders, "i386-pc");
+  const dir = firmware === "uefi" ? efi : pc;
   const hv = plan.hypervisor;
   if (!hv) throw new BrokkrError("boot.not-implemented", "multiboot2 needs a hypervisor kernel (kernel: xen)");
   const image = findImage(dataEntries(unpacked[plan.bootPackages.length]!.dataTar, hv.package.package), hv.imagePaths);
@@ -304,7 +324,7 @@ function multiboot2Parts(plan: Plan, unpacked: readonly { dataTar: Buffer }[], f
     });
   }
   const xen = image.data[0] === 0x1f && image.data[1] === 0x8b ? gunzipSync(image.data) : image.data;
-  return { firmware, dir, xen };
+  return { firmware, dir, efi, pc, xen };
 }
 
 function withBrokkr(osRelease: string, schematicId: string): string {

@@ -5,53 +5,17 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { test } from "node:test";
 import { BrokkrError } from "../errors.ts";
-import { buildGrubBiosCore, grubDir, grubEfiFiles, installGrubBios, moduleClosure, xenGrubConfig } from "./grub.ts";
-
-/** A 32-bit ELF like i386-pc/kernel.img: .text and .data at 0x9000, then .bss. */
-function kernelElf(): Buffer {
-  const text = Buffer.alloc(16, "T");
-  const data = Buffer.alloc(8, "D");
-  const shoff = 0x100;
-  const elf = Buffer.alloc(shoff + 5 * 40);
-  elf.writeUInt32BE(0x7f454c46, 0);
-  elf[4] = 1; // ELFCLASS32
-  elf[5] = 1;
-  elf.writeUInt32LE(shoff, 0x20);
-  elf.writeUInt16LE(40, 0x2e);
-  elf.writeUInt16LE(5, 0x30);
-  text.copy(elf, 0x80);
-  data.copy(elf, 0x90);
-  const section = (i: number, type: number, flags: number, addr: number, offset: number, size: number) => {
-    const o = shoff + i * 40;
-    elf.writeUInt32LE(type, o + 4);
-    elf.writeUInt32LE(flags, o + 8);
-    elf.writeUInt32LE(addr, o + 12);
-    elf.writeUInt32LE(offset, o + 16);
-    elf.writeUInt32LE(size, o + 20);
-  };
-  section(1, 1, 6, 0x9000, 0x80, 16); // .text: PROGBITS, alloc + exec
-  section(2, 1, 3, 0x9010, 0x90, 8); // .data
-  section(3, 8, 3, 0x9018, 0, 64); // .bss: NOBITS
-  section(4, 3, 0, 0, 0x98, 4); // a string table: not loaded
-  return elf;
-}
-
-function pcDir(): Map<string, Buffer> {
-  const dir = new Map<string, Buffer>();
-  dir.set("kernel.img", kernelElf());
-  dir.set("moddep.lst", Buffer.from("multiboot2: relocator boot\nrelocator: mmap\nmmap: boot\nboot:\nfat: fshelp\nfshelp:\nbiosdisk:\n"));
-  for (const m of ["multiboot2", "relocator", "mmap", "boot", "fat", "fshelp", "biosdisk"]) dir.set(`${m}.mod`, Buffer.from(`<${m}.mod>`));
-  const decompressor = Buffer.alloc(96, 0xcc);
-  decompressor.fill(0, 8, 16);
-  dir.set("lzma_decompress.img", decompressor);
-  const diskboot = Buffer.alloc(512, 0xdd);
-  diskboot.writeUInt16LE(0x820 + 0x20, 510); // the segment grub-mkimage expects
-  dir.set("diskboot.img", diskboot);
-  const boot = Buffer.alloc(512, 0xbb);
-  boot.writeUInt16LE(0xaa55, 510);
-  dir.set("boot.img", boot);
-  return dir;
-}
+import { pcDir } from "./grub-fixture.ts";
+import {
+  buildGrubBiosCore,
+  grubCdImage,
+  grubDir,
+  grubEfiFiles,
+  grubIsoConfig,
+  installGrubBios,
+  moduleClosure,
+  xenGrubConfig,
+} from "./grub.ts";
 
 const unlzma = (stream: Buffer) =>
   execFileSync(
@@ -155,4 +119,38 @@ test("xenGrubConfig: serial console, Xen by multiboot2, kernel and initrd as mod
   assert.match(uefi, /^serial --unit=0 --speed=115200$/m);
   assert.match(uefi, /^multiboot2 \/xen console=com1\nmodule2 \/vmlinuz console=hvc0\nmodule2 \/initrd\.img\nboot$/m);
   assert.doesNotMatch(xenGrubConfig(entry, { insmod: false }), /insmod/);
+});
+
+test("xenGrubConfig with loopback: the ESP image becomes the root before Xen is loaded", () => {
+  const entry = { xen: "/xen", xenArgs: "console=com1", kernel: "/vmlinuz", kernelArgs: "console=hvc0", initrd: "/initrd.img" };
+  const cfg = xenGrubConfig(entry, { insmod: false, loopback: "/EFIBOOT.IMG" });
+  assert.match(cfg, /^loopback esp \/EFIBOOT\.IMG\nset root=esp\n(.*\n)*multiboot2 \/xen console=com1$/m);
+  assert.doesNotMatch(xenGrubConfig(entry, { insmod: false }), /loopback/);
+});
+
+test("grubIsoConfig: from the CD's ISO 9660 tree to the ESP image's own config", () => {
+  assert.deepEqual(grubIsoConfig("/EFIBOOT.IMG").split("\n").slice(1), [
+    "loopback esp /EFIBOOT.IMG",
+    "set root=esp",
+    "set prefix=(esp)/EFI/debian",
+    "source $prefix/grub.cfg",
+    "",
+  ]);
+});
+
+test("grubCdImage: cdboot.img's CD block, then the core as placed for boot.img", () => {
+  const dir = pcDir();
+  dir.set("cdboot.img", Buffer.alloc(2048, 0xcd));
+  const core = buildGrubBiosCore(dir, { modules: ["biosdisk"], config: "boot", prefix: "/grub" });
+  const { core: placed } = installGrubBios(dir, core, 96);
+  const image = grubCdImage(dir, placed);
+  assert.equal(image.length, 2048 + placed.length);
+  assert.ok(image.subarray(0, 2048).equals(Buffer.alloc(2048, 0xcd)));
+  // What xorriso reports as "grub2-boot-info": diskboot's blocklist at byte 2548 names the
+  // 512-byte sector after diskboot, i.e. 4 × the image's block + 5.
+  assert.equal(image.readBigUInt64LE(2048 + 500), 97n);
+  dir.set("cdboot.img", Buffer.alloc(512));
+  assert.throws(() => grubCdImage(dir, placed), (e) => e instanceof BrokkrError && e.code === "boot.loader-missing");
+  dir.delete("cdboot.img");
+  assert.throws(() => grubCdImage(dir, placed), (e) => e instanceof BrokkrError && /cdboot\.img/.test(e.message));
 });

@@ -15,6 +15,11 @@
 // readable), then the config (run by the rescue parser: plain commands only), then the prefix).
 // The MBR gets boot.img's first 440 bytes with the core's LBA at 0x5c (u64), 0xff ("the drive
 // the BIOS booted") at 0x64 and the floppy-probe jump at 0x66 replaced by two NOPs.
+//
+// BIOS from a CD (grub-mkimage -O i386-pc-eltorito): cdboot.img, one CD block that the BIOS
+// loads, then the same core.img. cdboot reads the boot info table (the file's block and length),
+// loads the rest of the file to 0x8000 and jumps to 0x8200, past diskboot.img, whose blocklist
+// it never reads: one copy of the core also serves boot.img when the ISO is written to a disk.
 import { BrokkrError } from "../errors.ts";
 import { lzmaLiteralsOnly } from "../formats/lzma.ts";
 
@@ -26,8 +31,13 @@ const OBJ_CONFIG = 2;
 const OBJ_PREFIX = 3;
 /** Where the ESP keeps GRUB's config and modules: the prefix built into Debian's grubx64.efi. */
 export const GRUB_EFI_PREFIX = "EFI/debian";
-/** What the BIOS core needs besides multiboot2: the disk, GPT, FAT and the serial console. */
-export const BIOS_CORE_MODULES = ["biosdisk", "part_gpt", "fat", "serial", "terminal", "multiboot2"];
+/** What the BIOS core needs besides multiboot2: disk, GPT, FAT, serial console, and echo (the rescue parser has none built in). */
+export const BIOS_CORE_MODULES = ["biosdisk", "part_gpt", "fat", "serial", "terminal", "echo", "multiboot2"];
+/**
+ * The same for an ISO: the boot drive's ISO 9660 tree (a CD, or the ISO written to a disk) holds
+ * the ESP image, opened by loopback; echo shows the config running.
+ */
+export const BIOS_ISO_CORE_MODULES = ["biosdisk", "iso9660", "loopback", "fat", "serial", "terminal", "echo", "multiboot2"];
 
 /** A GRUB platform directory (usr/lib/grub/<platform>/) by file name. */
 export type GrubDir = ReadonlyMap<string, Buffer>;
@@ -85,18 +95,38 @@ export interface XenBootEntry {
  * parser (BIOS embedded config) run. GRUB passes each file name as the first word of its
  * command line; Xen skips it.
  */
-export function xenGrubConfig(entry: XenBootEntry, opts: { insmod: boolean }): string {
+export function xenGrubConfig(entry: XenBootEntry, opts: { insmod: boolean; loopback?: string }): string {
   return [
     "# Written by Brokkr: GRUB starts Xen by multiboot2, with Linux and its initramfs as dom0.",
     "serial --unit=0 --speed=115200",
     "terminal_input serial console",
     "terminal_output serial console",
     ...(opts.insmod ? ["insmod multiboot2"] : []),
+    // The boot partition as an image file on the root device (an ISO's ESP image).
+    ...(opts.loopback ? [`loopback esp ${opts.loopback}`, "set root=esp"] : []),
     "echo 'Brokkr: loading Xen'",
     `multiboot2 ${entry.xen} ${entry.xenArgs}`,
     `module2 ${entry.kernel} ${entry.kernelArgs}`,
     `module2 ${entry.initrd}`,
     "boot",
+    "",
+  ].join("\n");
+}
+
+/**
+ * $prefix/grub.cfg in an ISO's ISO 9660 tree. GRUB EFI booted from a CD takes the whole CD as its
+ * root, not the El Torito image: it scales MBR partition entries by the CD's 2048-byte sectors,
+ * so the hybrid MBR's partition (in 512-byte units) does not match the firmware's. This config
+ * opens the ESP image by loopback and goes on with the ESP's own config; from a disk, GRUB finds
+ * the ESP partition and reads that config directly.
+ */
+export function grubIsoConfig(espImage: string): string {
+  return [
+    "# Written by Brokkr: GRUB booted from the CD continues on the ESP image.",
+    `loopback esp ${espImage}`,
+    "set root=esp",
+    `set prefix=(esp)/${GRUB_EFI_PREFIX}`,
+    "source $prefix/grub.cfg",
     "",
   ].join("\n");
 }
@@ -209,4 +239,14 @@ export function installGrubBios(pcDir: GrubDir, core: Buffer, coreLba: number): 
   const placed = Buffer.from(core);
   placed.writeBigUInt64LE(BigInt(coreLba + 1), SECTOR - 12);
   return { mbrBootCode: boot.subarray(0, 440), core: placed };
+}
+
+/**
+ * The no-emulation El Torito image: cdboot.img, then `core` (which may already be placed by
+ * installGrubBios for a hybrid disk boot). Needs mkisofs's boot info table.
+ */
+export function grubCdImage(pcDir: GrubDir, core: Buffer): Buffer {
+  const cdboot = need(pcDir, "cdboot.img", "i386-pc");
+  if (cdboot.length !== 4 * SECTOR) throw new BrokkrError("boot.loader-missing", "GRUB's cdboot.img is not one CD block (2048 bytes)");
+  return Buffer.concat([cdboot, core]);
 }

@@ -20,14 +20,21 @@ test("uefi on every arch builds", () => {
 });
 
 test("a valid spec the build cannot write yet is refused with every reason, before any work", () => {
-  const xen = spec({ arch: "x86_64", kernel: "xen", boot: { protocol: "multiboot2", firmware: "bios" }, outputs: ["iso"] });
+  const xen = spec({
+    arch: "x86_64",
+    kernel: "xen",
+    boot: { protocol: "multiboot2", firmware: "bios" },
+    rootfs: { layout: "partition" },
+    outputs: ["iso"],
+  });
   assert.throws(
     () => assertBuildable(xen),
     (e: unknown) =>
       e instanceof BrokkrError &&
       e.code === "boot.not-implemented" &&
       !/boot.protocol multiboot2 with/.test(e.message) &&
-      /outputs: iso with boot.protocol multiboot2 and boot.firmware bios is not yet implemented/.test(e.message) &&
+      /rootfs.layout partition with boot.protocol multiboot2 is not yet implemented/.test(e.message) &&
+      /outputs: iso with rootfs.layout partition is not yet implemented/.test(e.message) &&
       /brokkr matrix/.test(e.hint ?? ""),
   );
   assert.deepEqual(missingFeatures(spec({ arch: "aarch64", rootfs: { layout: "partition" } })), []);
@@ -37,10 +44,12 @@ test("a valid spec the build cannot write yet is refused with every reason, befo
   );
 });
 
-test("the ISO holds the UKI or Limine (UEFI, and BIOS through limine-bios-cd.bin); qcow2 converts any disk", () => {
+test("the ISO holds the UKI, Limine or GRUB + Xen (UEFI, and BIOS through their CD loaders); qcow2 converts any disk", () => {
   for (const firmware of ["uefi", "bios"]) {
     const limine = spec({ arch: "x86_64", boot: { protocol: "limine", firmware }, outputs: ["iso", "qcow2"] });
     assert.deepEqual(missingFeatures(limine), [], firmware);
+    const xen = spec({ arch: "x86_64", kernel: "xen", boot: { protocol: "multiboot2", firmware }, outputs: ["disk", "iso"] });
+    assert.deepEqual(missingFeatures(xen), [], firmware);
   }
   assert.deepEqual(missingFeatures(spec({ arch: "riscv64", boot: { protocol: "limine" }, outputs: ["iso"] })), []);
 });

@@ -72,9 +72,9 @@ export function missingFeatures(spec: ImageSpec): string[] {
   for (const output of spec.outputs) {
     if (!implementedOutputs.has(output)) missing.push(`outputs: ${output} is not yet implemented`);
   }
-  // The ISO's ESP holds the UKI or Limine (with limine-bios-cd.bin as the BIOS El Torito entry);
-  // an ISO for another protocol needs that loader's El Torito entries.
-  if (spec.outputs.includes("iso") && protocol !== "limine" && (protocol !== "uefi" || firmware !== "uefi")) {
+  // The ISO's ESP holds the UKI, Limine (with limine-bios-cd.bin as the BIOS El Torito entry) or
+  // GRUB + Xen (with GRUB's cdboot.img + core.img); a UKI has no BIOS loader.
+  if (spec.outputs.includes("iso") && protocol === "uefi" && firmware !== "uefi") {
     missing.push(`outputs: iso with boot.protocol ${protocol} and boot.firmware ${firmware} is not yet implemented`);
   }
   // A root partition is booted by the UKI's early stage; other loaders would need their own.

@@ -73,6 +73,8 @@ export function planPackages(opts: {
   const hypervisorPattern = dom0 ? new RegExp(chosenEntry.packagePattern) : undefined;
   const loaderNames = [
     ...(spec.boot.protocol === "multiboot2" ? grubPackages[spec.boot.firmware] : []),
+    // An ISO always boots on UEFI too (GRUB EFI is its El Torito UEFI entry).
+    ...(spec.boot.protocol === "multiboot2" && spec.boot.firmware === "bios" && spec.outputs.includes("iso") ? grubPackages.uefi : []),
     ...(spec.rootfs.layout === "partition" ? [earlyStagePackage] : []),
   ];
   const modules = [

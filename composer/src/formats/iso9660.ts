@@ -6,8 +6,9 @@
 //
 // Layout in 2048-byte blocks: 0–15 system area (the MBR, then what its boot code loads, if
 // any), 16 primary volume descriptor, 17 El Torito boot record, 18 terminator, 19/20 path
-// tables (little/big endian), 21 root directory, 22 boot catalog, then the BIOS image (when
-// given) and the ESP image last: a catalog sector count of 0 means "the ESP runs to the end of
+// tables (little/big endian), 21 root directory, 22 boot catalog, one block per subdirectory
+// (when a file's name is a path), the extra files, then the BIOS image (when given) and the
+// ESP image last: a catalog sector count of 0 means "the ESP runs to the end of
 // the medium" (UEFI 2.x), which an ESP over 32 MiB needs, since the count is 16 bits of
 // 512-byte sectors.
 
@@ -16,7 +17,10 @@ import { BrokkrError } from "../errors.ts";
 export const ISO_BLOCK = 2048;
 
 export interface IsoFile {
-  /** Level-1 name in the root directory, e.g. "README.TXT" (upper case, 8.3). */
+  /**
+   * Level-1 name in the root directory, e.g. "README.TXT" (upper case, 8.3), or a path to one
+   * in subdirectories named with 1–8 of A–Z, 0–9, _ (e.g. "EFI/DEBIAN/GRUB.CFG").
+   */
   name: string;
   data: Buffer;
 }
@@ -59,7 +63,7 @@ export interface IsoOptions {
   mbrStage2?: Buffer;
   /** The MBR disk signature (bytes 440..443). */
   diskId: number;
-  /** More files for the root directory. */
+  /** More files, in the root directory or below it. */
   files?: IsoFile[];
 }
 
@@ -77,6 +81,7 @@ const ROOT_BLOCK = 21;
 const CATALOG_BLOCK = 22;
 const FIRST_FILE_BLOCK = 23;
 const NAME_RE = /^[A-Z0-9_]{1,8}(\.[A-Z0-9_]{1,3})?$/;
+const DIR_RE = /^[A-Z0-9_]{1,8}$/;
 
 /** The ISO as chunks to write in order (the ESP image is passed through, not copied). */
 export function writeIso9660(opts: IsoOptions): { chunks: Buffer[]; layout: IsoLayout } {
@@ -91,10 +96,12 @@ export function writeIso9660(opts: IsoOptions): { chunks: Buffer[]; layout: IsoL
   const bios = opts.biosBootImage;
   const extra = opts.files ?? [];
   const efiName = opts.efiBootName ?? "EFIBOOT.IMG";
+  const dirs = directories(extra);
 
-  // Extents: catalog, extra files, BIOS image, then the ESP image last (see the header).
+  // Extents: catalog, subdirectories, extra files, BIOS image, then the ESP image last.
   const extents: { name: string; block: number; data: Buffer }[] = [];
-  let next = FIRST_FILE_BLOCK;
+  const dirBlocks = new Map<string, number>([["", ROOT_BLOCK], ...dirs.map((d, i) => [d, FIRST_FILE_BLOCK + i] as const)]);
+  let next = FIRST_FILE_BLOCK + dirs.length;
   const place = (name: string, data: Buffer) => {
     const e = { name, block: next, data };
     extents.push(e);
@@ -107,16 +114,23 @@ export function writeIso9660(opts: IsoOptions): { chunks: Buffer[]; layout: IsoL
   const biosExtent = bios ? place(bios.name, Buffer.from(bios.data)) : undefined;
   const efiExtent = place(efiName, opts.efiBootImage);
   const totalBlocks = next;
-  checkNames(extents.map((e) => e.name));
+  checkNames(extents.map((e) => e.name), dirs);
 
-  const head = Buffer.alloc(FIRST_FILE_BLOCK * ISO_BLOCK);
+  const head = Buffer.alloc((FIRST_FILE_BLOCK + dirs.length) * ISO_BLOCK);
   writeMbr(head, opts, efiExtent.block, opts.efiBootImage.length);
   const stamp = opts.mtime;
-  writePvd(head.subarray(PVD_BLOCK * ISO_BLOCK), opts.volumeId, totalBlocks, stamp);
+  const pathTableSize = writePathTables(head, dirs, dirBlocks);
+  writePvd(head.subarray(PVD_BLOCK * ISO_BLOCK), opts.volumeId, totalBlocks, stamp, pathTableSize);
   writeBootRecord(head.subarray(17 * ISO_BLOCK), CATALOG_BLOCK);
   writeTerminator(head.subarray(18 * ISO_BLOCK));
-  writePathTables(head);
-  writeRootDirectory(head.subarray(ROOT_BLOCK * ISO_BLOCK), extents, stamp);
+  for (const [dir, block] of dirBlocks) {
+    const parent = dirBlocks.get(dir.includes("/") ? dir.slice(0, dir.lastIndexOf("/")) : "")!;
+    const entries = [
+      ...extents.filter((e) => parentOf(e.name) === dir).map((e) => ({ ...e, name: baseName(e.name), dir: false })),
+      ...dirs.filter((d) => parentOf(d) === dir).map((d) => ({ name: baseName(d), block: dirBlocks.get(d)!, data: DIR_DATA, dir: true })),
+    ];
+    writeDirectory(head.subarray(block * ISO_BLOCK), { self: block, parent: dir === "" ? block : parent }, entries, stamp);
+  }
   if (biosExtent && bios) {
     if (bios.bootInfoTable) patchBootInfoTable(biosExtent.data, biosExtent.block);
     writeCatalog(catalog.data, {
@@ -148,16 +162,52 @@ export function writeIso9660(opts: IsoOptions): { chunks: Buffer[]; layout: IsoL
 export function efiImageSector(opts: Pick<IsoOptions, "files" | "biosBootImage">): number {
   const blocks = [...(opts.files ?? []), ...(opts.biosBootImage ? [opts.biosBootImage] : [])].reduce(
     (n, f) => n + Math.ceil(f.data.length / ISO_BLOCK),
-    FIRST_FILE_BLOCK,
+    FIRST_FILE_BLOCK + directories(opts.files ?? []).length,
   );
   return blocks * (ISO_BLOCK / 512);
 }
 
-function checkNames(names: string[]): void {
-  const seen = new Set<string>();
-  for (const n of names) {
-    if (!NAME_RE.test(n)) invalid(`"${n}" is not an ISO 9660 level-1 name (8.3, A–Z 0–9 _)`);
-    if (seen.has(n)) invalid(`"${n}" is in the root directory twice`);
+/**
+ * The block where the BIOS boot image will start, known before it is written: a loader whose MBR
+ * code or blocklist points into its own image (GRUB's core.img) needs it.
+ */
+export function biosImageBlock(opts: Pick<IsoOptions, "files">): number {
+  const files = opts.files ?? [];
+  return files.reduce((n, f) => n + Math.ceil(f.data.length / ISO_BLOCK), FIRST_FILE_BLOCK + directories(files).length);
+}
+
+/** A placeholder extent for a subdirectory's record: one block. */
+const DIR_DATA = Buffer.alloc(ISO_BLOCK);
+
+const parentOf = (path: string) => (path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : "");
+const baseName = (path: string) => path.slice(path.lastIndexOf("/") + 1);
+
+/**
+ * The subdirectories the files' paths name, in path-table order (ECMA-119 §9.4: by level, then
+ * by parent, then by name), which is also the order of their blocks.
+ */
+function directories(files: readonly IsoFile[]): string[] {
+  const all = new Set<string>();
+  for (const f of files) {
+    for (let d = parentOf(f.name); d !== ""; d = parentOf(d)) all.add(d);
+  }
+  const order = [""];
+  for (let i = 0; i < order.length; i++) {
+    const children = [...all].filter((d) => parentOf(d) === order[i]).sort((a, c) => (a < c ? -1 : a > c ? 1 : 0));
+    order.push(...children);
+  }
+  return order.slice(1);
+}
+
+function checkNames(paths: string[], dirs: readonly string[]): void {
+  const seen = new Set<string>(dirs);
+  for (const d of dirs) {
+    if (!DIR_RE.test(baseName(d))) invalid(`"${d}" is not an ISO 9660 level-1 directory name (1–8 of A–Z 0–9 _)`);
+  }
+  if (dirs.some((d) => d.split("/").length > 7)) invalid("directories are nested deeper than ISO 9660's 8 levels");
+  for (const n of paths) {
+    if (!NAME_RE.test(baseName(n))) invalid(`"${n}" is not an ISO 9660 level-1 name (8.3, A–Z 0–9 _)`);
+    if (seen.has(n)) invalid(`"${n}" is in the ${parentOf(n) ? `directory ${parentOf(n)}` : "root directory"} twice`);
     seen.add(n);
   }
 }
@@ -223,7 +273,7 @@ function recordDate(b: Buffer, off: number, seconds: number): void {
   b.set([d.getUTCFullYear() - 1900, d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), 0], off);
 }
 
-function writePvd(b: Buffer, volumeId: string, totalBlocks: number, stamp: number): void {
+function writePvd(b: Buffer, volumeId: string, totalBlocks: number, stamp: number, pathTableSize: number): void {
   b[0] = 1;
   b.write("CD001", 1, "latin1");
   b[6] = 1;
@@ -233,7 +283,7 @@ function writePvd(b: Buffer, volumeId: string, totalBlocks: number, stamp: numbe
   both16(b, 120, 1);
   both16(b, 124, 1);
   both16(b, 128, ISO_BLOCK);
-  both32(b, 132, 10); // one path table record: the root
+  both32(b, 132, pathTableSize); // 10 bytes with only the root
   b.writeUInt32LE(PATH_L_BLOCK, 140);
   b.writeUInt32BE(PATH_M_BLOCK, 148);
   writeRecord(b, 156, { block: ROOT_BLOCK, size: ISO_BLOCK, dir: true, id: Buffer.from([0]), stamp });
@@ -263,14 +313,28 @@ function writeTerminator(b: Buffer): void {
   b[6] = 1;
 }
 
-function writePathTables(head: Buffer): void {
+/** Both path tables: the root, then `dirs` in their order; returns the size of one. */
+function writePathTables(head: Buffer, dirs: readonly string[], blocks: ReadonlyMap<string, number>): number {
   const l = PATH_L_BLOCK * ISO_BLOCK;
   const m = PATH_M_BLOCK * ISO_BLOCK;
-  head[l] = head[m] = 1; // identifier length: the root's is one zero byte
-  head.writeUInt32LE(ROOT_BLOCK, l + 2);
-  head.writeUInt16LE(1, l + 6);
-  head.writeUInt32BE(ROOT_BLOCK, m + 2);
-  head.writeUInt16BE(1, m + 6);
+  const numbers = new Map<string, number>([["", 1]]);
+  let off = 0;
+  for (const [i, dir] of ["", ...dirs].entries()) {
+    numbers.set(dir, i + 1);
+    const id = dir === "" ? Buffer.from([0]) : Buffer.from(baseName(dir), "latin1"); // the root's is one zero byte
+    const parent = numbers.get(parentOf(dir))!;
+    const len = 8 + id.length + (id.length % 2);
+    if (off + len > ISO_BLOCK) invalid("too many directories for a one-block path table");
+    head[l + off] = head[m + off] = id.length;
+    head.writeUInt32LE(blocks.get(dir)!, l + off + 2);
+    head.writeUInt16LE(parent, l + off + 6);
+    head.writeUInt32BE(blocks.get(dir)!, m + off + 2);
+    head.writeUInt16BE(parent, m + off + 6);
+    id.copy(head, l + off + 8);
+    id.copy(head, m + off + 8);
+    off += len;
+  }
+  return off;
 }
 
 interface RecordInput {
@@ -295,16 +359,20 @@ function writeRecord(b: Buffer, off: number, r: RecordInput): number {
   return len;
 }
 
-function writeRootDirectory(b: Buffer, extents: { name: string; block: number; data: Buffer }[], stamp: number): void {
-  const root = { block: ROOT_BLOCK, size: ISO_BLOCK, dir: true, stamp };
-  let off = writeRecord(b, 0, { ...root, id: Buffer.from([0]) });
-  off += writeRecord(b, off, { ...root, id: Buffer.from([1]) });
+function writeDirectory(
+  b: Buffer,
+  where: { self: number; parent: number },
+  entries: { name: string; block: number; data: Buffer; dir: boolean }[],
+  stamp: number,
+): void {
+  let off = writeRecord(b, 0, { block: where.self, size: ISO_BLOCK, dir: true, stamp, id: Buffer.from([0]) });
+  off += writeRecord(b, off, { block: where.parent, size: ISO_BLOCK, dir: true, stamp, id: Buffer.from([1]) });
   // ECMA-119 §9.3: records sorted by identifier.
-  const sorted = [...extents].sort((a, c) => (a.name < c.name ? -1 : a.name > c.name ? 1 : 0));
+  const sorted = [...entries].sort((a, c) => (a.name < c.name ? -1 : a.name > c.name ? 1 : 0));
   for (const e of sorted) {
-    const id = Buffer.from(`${e.name.includes(".") ? e.name : `${e.name}.`};1`, "latin1");
-    if (off + 33 + id.length + 1 > ISO_BLOCK) invalid("too many files for a one-block root directory");
-    off += writeRecord(b, off, { block: e.block, size: e.data.length, dir: false, id, stamp });
+    const id = Buffer.from(e.dir ? e.name : `${e.name.includes(".") ? e.name : `${e.name}.`};1`, "latin1");
+    if (off + 33 + id.length + 1 > ISO_BLOCK) invalid("too many files for a one-block directory");
+    off += writeRecord(b, off, { block: e.block, size: e.data.length, dir: e.dir, id, stamp });
   }
 }
 
