@@ -38,13 +38,14 @@ export const implementedBootChains: readonly BootChain[] = [
     protocol: "multiboot2",
     firmware: "uefi",
     arches: ["x86_64"],
-    describe: () => "Debian's GRUB as \\EFI\\BOOT\\BOOTX64.EFI → Xen by multiboot2 → Linux dom0, initrd",
+    describe: () => "Debian's GRUB as \\EFI\\BOOT\\BOOTX64.EFI → Xen by multiboot2 → Linux dom0, initrd; image.iso: UEFI El Torito",
   },
   {
     protocol: "multiboot2",
     firmware: "bios",
     arches: ["x86_64"],
-    describe: () => "GRUB boot.img in the MBR, a core.img built by Brokkr in a BIOS boot partition → Xen by multiboot2 → Linux dom0, initrd",
+    describe: () =>
+      "GRUB boot.img in the MBR, a core.img built by Brokkr in a BIOS boot partition → Xen by multiboot2 → Linux dom0, initrd; image.iso: El Torito BIOS (cdboot.img + core.img) + UEFI, hybrid",
   },
 ];
 
