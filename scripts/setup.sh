@@ -27,6 +27,7 @@ export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 # tests run against a real PostgreSQL as well as the embedded one. wrk and curl: the image
 # service's load and download figures in `npm run bench` (scripts/bench-web.ts).
 # python3: its lzma module is the independent decoder for our LZMA writer (formats/lzma.ts).
+# kmod: depmod, modprobe and modinfo check the module indexes we write (kernel/depmod.ts).
 needs=(
   "cmd qemu-system-x86_64 qemu-system-x86"
   "file /usr/share/OVMF/OVMF_CODE_4M.fd ovmf"
@@ -50,6 +51,7 @@ needs=(
   "cmd xorriso xorriso"
   "cmd qemu-img qemu-utils"
   "cmd objdump binutils"
+  "cmd depmod kmod"
   "cmd ssh openssh-client"
   "cmd ssh-keygen openssh-client"
   "cmd dpkg dpkg"

@@ -17,6 +17,7 @@ export type ErrorCode =
   | "deb.invalid"
   | "rootfs.conflict"
   | "kernel.module-missing"
+  | "kernel.invalid"
   | "boot.stub-missing"
   | "boot.pe-invalid"
   | "boot.not-implemented"

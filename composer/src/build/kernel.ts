@@ -1,10 +1,16 @@
 // The kernel image and the chosen drivers' modules from the kernel package. Only those
-// modules go into the image, not the 100 MB of all of them.
+// modules go into the image, not the 100 MB of all of them, with the indexes depmod would make
+// for them (modules.dep, modules.alias, ... and their .bin tries), so udev autoloads modules
+// from the first boot on without running depmod in the guest.
 import { BrokkrError } from "../errors.ts";
-import { selectModules } from "../kernel/modules.ts";
+import { buildModuleIndexes } from "../kernel/depmod.ts";
+import { type KernelFile, type ModuleSelection, selectModules } from "../kernel/modules.ts";
 import type { TarEntry } from "../rootfs/tar.ts";
 import type { Tree } from "../rootfs/tree.ts";
+import { decompress, kindFromName } from "../util/decompress.ts";
 
+// A fallback only: it runs when modules.dep.bin is missing, which an image built here never
+// is (the indexes are written below). It would matter if something removed them.
 const depmodUnit = `[Unit]
 Description=Brokkr: index the kernel modules of this image
 DefaultDependencies=no
@@ -35,7 +41,7 @@ export async function installKernel(
   }
   const files = opts.entries.filter((e) => e.type === "file").map((e) => ({ path: norm(e.path), data: e.data }));
   const sel = await selectModules(files, opts.modules);
-  for (const f of [...sel.files, ...sel.support]) {
+  for (const f of [...sel.files, ...sel.support, ...(await moduleIndexes(sel))]) {
     tree.mkdirp(f.path.slice(0, f.path.lastIndexOf("/")));
     tree.writeFile(f.path, f.data, { mode: 0o644 });
   }
@@ -47,6 +53,26 @@ export async function installKernel(
     modules: sel.files.map((f) => f.path.slice(f.path.lastIndexOf("/") + 1)),
     depmodUnit: "brokkr-depmod.service",
   };
+}
+
+/** The files `depmod <release>` writes, for the modules chosen. */
+export async function moduleIndexes(sel: ModuleSelection): Promise<KernelFile[]> {
+  const dir = `usr/lib/modules/${sel.release}/`;
+  const modules = await Promise.all(
+    sel.files.map(async (f) => {
+      const kind = kindFromName(f.path);
+      const elf = sel.elfs.get(f.path) ?? (kind === "none" ? f.data : await decompress(f.data, kind));
+      return { path: f.path.slice(dir.length), elf };
+    }),
+  );
+  const support = (name: string) => sel.support.find((f) => f.path === `${dir}${name}`)?.data;
+  const indexes = buildModuleIndexes({
+    modules,
+    order: support("modules.order")?.toString("utf8"),
+    builtin: support("modules.builtin")?.toString("utf8"),
+    builtinModinfo: support("modules.builtin.modinfo"),
+  });
+  return [...indexes].map(([name, data]) => ({ path: `${dir}${name}`, data }));
 }
 
 /** The first glob that matches a file wins, so a list can cover old and new package layouts. */

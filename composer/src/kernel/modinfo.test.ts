@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { BrokkrError } from "../errors.ts";
 import { buildModuleElf } from "./elf-fixture.ts";
-import { readModinfo } from "./modinfo.ts";
+import { readModinfo, readModuleSymbols } from "./modinfo.ts";
 
 const modinfo = [
   "alias=virtio:d00000001v*",
@@ -64,6 +64,15 @@ describe("readModinfo", () => {
     }
   });
 
+  for (const layout of layouts) {
+    it(`reads exported and needed symbols from ELF${layout.bits} ${layout.endian.toUpperCase()}`, () => {
+      for (const crcs of [false, true]) {
+        const elf = buildModuleElf({ ...layout, modinfo, exports: ["a_fn", "b_fn"], crcs, needs: ["printk", "weak:c_fn"] });
+        assert.deepEqual(readModuleSymbols(elf, "m.ko"), { exports: ["a_fn", "b_fn"], needs: ["printk", "c_fn"] });
+      }
+    });
+  }
+
   it("builds fixtures that binutils reads the same way", (t) => {
     if (!existsSync("/usr/bin/readelf")) {
       t.skip("readelf (binutils) not installed");
@@ -79,6 +88,11 @@ describe("readModinfo", () => {
         assert.match(header, layout.endian === "le" ? /little endian/ : /big endian/);
         const dump = execFileSync("readelf", ["-p", ".modinfo", file], { encoding: "utf8" });
         assert.match(dump, /depends=net_failover,virtio_ring/, `${layout.bits} ${layout.endian}`);
+        writeFileSync(file, buildModuleElf({ ...layout, modinfo, exports: ["a_fn"], crcs: true, needs: ["weak:c_fn"] }));
+        const syms = execFileSync("readelf", ["-sW", file], { encoding: "utf8" });
+        assert.match(syms, /LOCAL\s+DEFAULT\s+1 __crc_a_fn$/m);
+        assert.match(syms, /GLOBAL\s+DEFAULT\s+1 a_fn$/m);
+        assert.match(syms, /WEAK\s+DEFAULT\s+UND c_fn$/m);
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

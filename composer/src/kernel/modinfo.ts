@@ -1,51 +1,39 @@
-// Reads the `.modinfo` section of a kernel module (ELF64 or ELF32, either byte order):
-// NUL-separated `key=value` strings such as `depends=virtio,virtio_ring` and `alias=...`.
-import { BrokkrError } from "../errors.ts";
+// Reads what depmod reads from a kernel module (ELF64 or ELF32, either byte order): the
+// `.modinfo` strings such as `depends=virtio,virtio_ring` and `alias=...`, and the symbols it
+// exports and needs, from which depmod derives modules.dep and modules.symbols.
+import { openModuleElf } from "./elf.ts";
 
 export function readModinfo(elf: Buffer, name: string): Map<string, string[]> {
-  try {
-    return parseModinfo(elf, name);
-  } catch (err) {
-    // Offsets past the end of a cut-short file: report the module, not a RangeError.
-    if (!(err instanceof RangeError)) throw err;
-    throw new BrokkrError("kernel.module-missing", `${name} is a truncated or corrupt ELF file`, { cause: err });
-  }
-}
-
-function parseModinfo(elf: Buffer, name: string): Map<string, string[]> {
-  if (elf.length < 4 || elf.readUInt32BE(0) !== 0x7f454c46) {
-    throw new BrokkrError("kernel.module-missing", `${name} is not an ELF file`);
-  }
-  const is64 = elf[4] === 2;
-  const le = elf[5] === 1;
-  const u16 = (o: number) => (le ? elf.readUInt16LE(o) : elf.readUInt16BE(o));
-  const u32 = (o: number) => (le ? elf.readUInt32LE(o) : elf.readUInt32BE(o));
-  const word = (o: number) => (is64 ? Number(le ? elf.readBigUInt64LE(o) : elf.readBigUInt64BE(o)) : u32(o));
-  const shoff = word(is64 ? 0x28 : 0x20);
-  const shentsize = u16(is64 ? 0x3a : 0x2e);
-  const shnum = u16(is64 ? 0x3c : 0x30);
-  const shstrndx = u16(is64 ? 0x3e : 0x32);
-  const section = (i: number) => {
-    const base = shoff + i * shentsize;
-    return {
-      name: u32(base),
-      offset: word(base + (is64 ? 0x18 : 0x10)),
-      size: word(base + (is64 ? 0x20 : 0x14)),
-    };
-  };
-  const strtab = section(shstrndx);
   const info = new Map<string, string[]>();
-  for (let i = 0; i < shnum; i++) {
-    const s = section(i);
-    const at = strtab.offset + s.name;
-    const secName = elf.toString("latin1", at, elf.indexOf(0, at));
-    if (secName !== ".modinfo") continue;
-    for (const entry of elf.toString("utf8", s.offset, s.offset + s.size).split("\0")) {
-      const eq = entry.indexOf("=");
-      if (eq <= 0) continue;
-      const key = entry.slice(0, eq);
-      info.set(key, [...(info.get(key) ?? []), entry.slice(eq + 1)]);
-    }
+  for (const entry of openModuleElf(elf, name).bytes(".modinfo").toString("utf8").split("\0")) {
+    const eq = entry.indexOf("=");
+    if (eq <= 0) continue;
+    const key = entry.slice(0, eq);
+    info.set(key, [...(info.get(key) ?? []), entry.slice(eq + 1)]);
   }
   return info;
+}
+
+export interface ModuleSymbols {
+  /** Exported symbols, in file order. */
+  exports: string[];
+  /** Symbols the module needs (undefined in its symbol table, weak ones too), in file order. */
+  needs: string[];
+}
+
+/**
+ * As libkmod reads them: exports are the `__crc_<name>` symbols when the kernel has
+ * CONFIG_MODVERSIONS, else the strings of `__ksymtab_strings`.
+ */
+export function readModuleSymbols(elf: Buffer, name: string): ModuleSymbols {
+  const mod = openModuleElf(elf, name);
+  const symbols = mod.symbols();
+  let exports = symbols.filter((s) => s.name.startsWith("__crc_")).map((s) => s.name.slice("__crc_".length));
+  if (exports.length === 0) {
+    const strings = mod.bytes("__ksymtab_strings");
+    // libkmod ignores a table that does not end in NUL.
+    if (strings.at(-1) === 0) exports = strings.toString("latin1").split("\0").filter(Boolean);
+  }
+  const needs = symbols.filter((s) => s.shndx === 0 && s.name !== "").map((s) => s.name);
+  return { exports, needs };
 }

@@ -1,6 +1,6 @@
 // Picks the kernel modules that the chosen drivers need, with their dependency closure taken
 // from each module's own `depends=` (the kernel package ships no modules.dep: depmod makes it
-// in the postinst, which we never run; the guest runs depmod at boot instead).
+// in the postinst, which we never run; depmod.ts writes the indexes for what we pick instead).
 import { BrokkrError } from "../errors.ts";
 import { decompress, kindFromName } from "../util/decompress.ts";
 import { readModinfo } from "./modinfo.ts";
@@ -15,10 +15,12 @@ export interface ModuleSelection {
   release: string;
   /** Module files to install, sorted by path. */
   files: KernelFile[];
-  /** Support files depmod needs in the guest (modules.order, modules.builtin*). */
+  /** Support files the indexes are made from and kmod reads (modules.order, modules.builtin*). */
   support: KernelFile[];
   /** Requested names that are built into the kernel (nothing to install). */
   builtin: string[];
+  /** The uncompressed ELF of each file in `files`, by path (read anyway for depends=). */
+  elfs: Map<string, Buffer>;
 }
 
 const canon = (name: string) => name.replace(/-/g, "_");
@@ -44,6 +46,7 @@ export async function selectModules(files: KernelFile[], wanted: string[]): Prom
   const builtins = new Set(builtinText.split("\n").filter(Boolean).map(moduleName));
 
   const chosen = new Map<string, KernelFile>();
+  const elfs = new Map<string, Buffer>();
   const builtin: string[] = [];
   const missing: string[] = [];
   const queue = wanted.map(canon);
@@ -59,6 +62,7 @@ export async function selectModules(files: KernelFile[], wanted: string[]): Prom
     chosen.set(name, file);
     const kind = kindFromName(file.path);
     const elf = kind === "none" ? file.data : await decompress(file.data, kind);
+    elfs.set(file.path, elf);
     for (const dep of readModinfo(elf, file.path).get("depends") ?? []) {
       for (const d of dep.split(",").filter(Boolean)) queue.push(canon(d));
     }
@@ -73,6 +77,7 @@ export async function selectModules(files: KernelFile[], wanted: string[]): Prom
     files: [...chosen.values()].sort((a, b) => (a.path < b.path ? -1 : 1)),
     support: support.sort((a, b) => (a.path < b.path ? -1 : 1)),
     builtin: [...new Set(builtin)].sort(),
+    elfs,
   };
 }
 
