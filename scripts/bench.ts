@@ -83,8 +83,10 @@ kernel ${manifest.kernel.release}; x86_64 UEFI.
 | image (disk.img) | ${mb(disk)} MB (UKI ${mb(uki)} MB) | ≤ 60 MB (floor ≤ 80 MB) | 621 MiB (UKI 143 MB) |
 | boot to \`login:\` (QEMU start → prompt) | ${login.toFixed(1)} s | ≤ 20 s | 57 s |
 
-The cold build includes downloading every package from the mirror; the warm build reuses only
-the package cache (verified .debs and their decompressed payloads), never earlier image artifacts.
+The cold build includes downloading every package from the mirror; the warm build reuses the
+cache directory only: verified .debs, their decompressed payloads, and the zstd initramfs of an
+identical tree (looked up by the cpio's sha256, checked before use). It writes every output anew
+into a fresh directory.
 Both run as separate processes, timed from spawn to exit.
 `;
   console.log("image service: lookups under load, downloads, single flight");
