@@ -5,6 +5,7 @@
 
 import { BrokkrError } from "../errors.ts";
 import type { NodeKind, TreeNode } from "../rootfs/tree-types.ts";
+import { Batcher } from "./batcher.ts";
 
 const typeBits: Record<Exclude<NodeKind, "hardlink">, number> = {
   file: 0o100000,
@@ -34,7 +35,7 @@ interface Entry {
 
 /** Yields the archive in chunks; file data Buffers are passed through without copying. */
 export function* writeCpio(nodes: Iterable<TreeNode>): Generator<Buffer> {
-  const batch = new Batcher();
+  const batch = new Batcher(BATCH_SIZE, BATCH_SIZE / 4);
   for (const entry of planEntries(Array.from(nodes))) {
     yield* batch.add(encodeHeader(entry));
     if (entry.data.length > 0) {
@@ -186,28 +187,4 @@ function padTo4(n: number): number {
 
 function fail(message: string, hint?: string): never {
   throw new BrokkrError("internal", `cpio: ${message}`, hint === undefined ? {} : { hint });
-}
-
-/** Coalesces headers and small files into fewer, bigger chunks for the compressor downstream. */
-class Batcher {
-  private buf = Buffer.allocUnsafe(BATCH_SIZE);
-  private used = 0;
-
-  *add(piece: Buffer): Generator<Buffer> {
-    if (piece.length >= BATCH_SIZE / 4) {
-      yield* this.flush();
-      yield piece;
-      return;
-    }
-    if (this.used + piece.length > BATCH_SIZE) yield* this.flush();
-    piece.copy(this.buf, this.used);
-    this.used += piece.length;
-  }
-
-  *flush(): Generator<Buffer> {
-    if (this.used === 0) return;
-    yield this.buf.subarray(0, this.used);
-    this.buf = Buffer.allocUnsafe(BATCH_SIZE);
-    this.used = 0;
-  }
 }

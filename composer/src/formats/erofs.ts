@@ -8,6 +8,7 @@
 
 import { BrokkrError } from "../errors.ts";
 import type { Tree } from "../rootfs/tree.ts";
+import { Batcher } from "./batcher.ts";
 
 export type ErofsKind = "file" | "dir" | "symlink" | "hardlink" | "char" | "block" | "fifo" | "socket";
 
@@ -328,7 +329,7 @@ function* emitImage(order: Inode[], sb: Buffer, metaBytes: number): Generator<Bu
     if (inode.tail > 0)
       copyRange(inode.pieces, inode.size - inode.tail, inode.size, meta, at + inodeSize(inode));
   }
-  const batch = new Batcher();
+  const batch = new Batcher(BATCH_SIZE, BATCH_SIZE / 16);
   yield* batch.add(meta);
   for (const inode of order) {
     if (inode.blocks === 0) continue;
@@ -512,28 +513,4 @@ function fail(
   hint?: string,
 ): never {
   throw new BrokkrError(code, `erofs: ${message}`, hint === undefined ? {} : { hint });
-}
-
-/** Coalesces inodes' small pieces into bigger chunks; big file data is passed through. */
-class Batcher {
-  private buf = Buffer.allocUnsafe(BATCH_SIZE);
-  private used = 0;
-
-  *add(piece: Buffer): Generator<Buffer> {
-    if (piece.length >= BATCH_SIZE / 16) {
-      yield* this.flush();
-      yield piece;
-      return;
-    }
-    if (this.used + piece.length > BATCH_SIZE) yield* this.flush();
-    piece.copy(this.buf, this.used);
-    this.used += piece.length;
-  }
-
-  *flush(): Generator<Buffer> {
-    if (this.used === 0) return;
-    yield this.buf.subarray(0, this.used);
-    this.buf = Buffer.allocUnsafe(BATCH_SIZE);
-    this.used = 0;
-  }
 }
