@@ -26,10 +26,10 @@ import {
   xenGrubConfig,
 } from "../boot/grub.ts";
 import { BrokkrError } from "../errors.ts";
-import { type FatFile, writeFat32 } from "../formats/fat32.ts";
-import { type GptPartitionInput, gptTypes, guidFromSeed, layoutGpt, writeGptDisk } from "../formats/gpt.ts";
+import type { FatFile } from "../formats/fat32.ts";
 import { biosImageBlock, ISO_BLOCK, type IsoFile } from "../formats/iso9660.ts";
 import type { IsoImageOptions } from "./iso-image.ts";
+import { writeEspDisk } from "./esp-disk.ts";
 
 export interface GrubDiskOptions {
   firmware: "uefi" | "bios";
@@ -73,39 +73,19 @@ export function grubBiosCore(opts: GrubDiskOptions): Buffer {
 }
 
 export async function writeGrubDiskImage(path: string, opts: GrubDiskOptions): Promise<void> {
-  const esp = writeFat32(grubEspFiles(opts), {
-    label: "BROKKR",
-    volumeId: Number.parseInt(opts.seed.slice(0, 8), 16) >>> 0,
+  const core = opts.firmware === "bios" ? grubBiosCore(opts) : undefined;
+  await writeEspDisk(path, {
+    files: grubEspFiles(opts),
+    seed: opts.seed,
     mtime: opts.mtime,
+    bios: core && {
+      size: core.length,
+      place: (lba) => {
+        const installed = installGrubBios(opts.grub, core, lba);
+        return { mbrBootCode: installed.mbrBootCode, data: installed.core };
+      },
+    },
   });
-  const espInput: GptPartitionInput = {
-    name: "ESP",
-    typeGuid: gptTypes.efiSystem,
-    guid: guidFromSeed(`${opts.seed}:esp`),
-    sizeBytes: esp.length,
-  };
-  const diskGuid = guidFromSeed(`${opts.seed}:disk`);
-  if (opts.firmware === "uefi") {
-    await writeGptDisk(path, [{ input: espInput, data: esp }], { diskGuid });
-    return;
-  }
-  const core = grubBiosCore(opts);
-  const biosInput: GptPartitionInput = {
-    name: "BIOS boot",
-    typeGuid: gptTypes.biosBoot,
-    guid: guidFromSeed(`${opts.seed}:bios-boot`),
-    sizeBytes: core.length,
-  };
-  const layout = layoutGpt([espInput, biosInput], { diskGuid });
-  const installed = installGrubBios(opts.grub, core, layout.partitions[1]!.firstLba);
-  await writeGptDisk(
-    path,
-    [
-      { input: espInput, data: esp },
-      { input: biosInput, data: installed.core },
-    ],
-    { diskGuid, mbrBootCode: installed.mbrBootCode },
-  );
 }
 
 /** The ESP image's name in the ISO 9660 root (iso9660.ts's default). */

@@ -6,10 +6,10 @@ import { ukiBootScript, writeUbootScript } from "../boot/uboot-script.ts";
 import { buildUki } from "../boot/uki.ts";
 import { BrokkrError } from "../errors.ts";
 import { writeCpio } from "../formats/cpio.ts";
-import { type FatFile, writeFat32 } from "../formats/fat32.ts";
-import { gptTypes, guidFromSeed, writeGptDisk } from "../formats/gpt.ts";
+import type { FatFile } from "../formats/fat32.ts";
 import type { BlobCache } from "../feeds/debian/cache.ts";
 import type { Tree } from "../rootfs/tree.ts";
+import { writeEspDisk } from "./esp-disk.ts";
 
 /**
  * cpio newc of the whole tree, zstd-compressed (the kernel unpacks zstd natively). Two zstd
@@ -99,22 +99,7 @@ export function espFiles(opts: { arch: string; uki: Buffer; mtime: number }): Fa
 
 /** A GPT disk whose only partition is a FAT32 ESP holding the UKI at the removable-media path. */
 export async function writeDiskImage(path: string, opts: { arch: string; uki: Buffer; seed: string; mtime: number }) {
-  const esp = writeFat32(espFiles(opts), {
-    label: "BROKKR",
-    volumeId: Number.parseInt(opts.seed.slice(0, 8), 16) >>> 0,
-    mtime: opts.mtime,
-  });
-  await writeGptDisk(path, [
-    {
-      input: {
-        name: "ESP",
-        typeGuid: gptTypes.efiSystem,
-        guid: guidFromSeed(`${opts.seed}:esp`),
-        sizeBytes: esp.length,
-      },
-      data: esp,
-    },
-  ], { diskGuid: guidFromSeed(`${opts.seed}:disk`) });
+  await writeEspDisk(path, { files: espFiles(opts), seed: opts.seed, mtime: opts.mtime });
 }
 
 export async function writeFileChunks(path: string, chunks: Buffer[]): Promise<void> {

@@ -13,10 +13,10 @@
 // on a CD), and boot():/ is that partition: the kernel and initrd are stored once.
 import { type LimineArch, type LimineFiles, installLimineBios, limineEfiName, writeLimineConfig } from "../boot/limine.ts";
 import { ukiBootScript, writeUbootScript } from "../boot/uboot-script.ts";
-import { type FatFile, writeFat32 } from "../formats/fat32.ts";
-import { type GptPartitionInput, gptTypes, guidFromSeed, layoutGpt, writeGptDisk } from "../formats/gpt.ts";
+import type { FatFile } from "../formats/fat32.ts";
 import { BrokkrError } from "../errors.ts";
 import type { IsoImageOptions } from "./iso-image.ts";
+import { writeEspDisk } from "./esp-disk.ts";
 
 export interface LimineDiskOptions {
   arch: LimineArch;
@@ -54,42 +54,23 @@ export function limineEspFiles(opts: LimineDiskOptions): FatFile[] {
 }
 
 export async function writeLimineDiskImage(path: string, opts: LimineDiskOptions): Promise<void> {
-  const esp = writeFat32(limineEspFiles(opts), {
-    label: "BROKKR",
-    volumeId: Number.parseInt(opts.seed.slice(0, 8), 16) >>> 0,
-    mtime: opts.mtime,
-  });
-  const espInput: GptPartitionInput = {
-    name: "ESP",
-    typeGuid: gptTypes.efiSystem,
-    guid: guidFromSeed(`${opts.seed}:esp`),
-    sizeBytes: esp.length,
-  };
-  const diskGuid = guidFromSeed(`${opts.seed}:disk`);
-  if (opts.firmware !== "bios") {
-    await writeGptDisk(path, [{ input: espInput, data: esp }], { diskGuid });
-    return;
-  }
   const bios = opts.limine.bios;
-  if (!bios) throw new Error("Limine BIOS files were not loaded");
-  const stage2Size = bios.hdd.length - 512;
-  const biosInput: GptPartitionInput = {
-    name: "BIOS boot",
-    typeGuid: gptTypes.biosBoot,
-    guid: guidFromSeed(`${opts.seed}:bios-boot`),
-    sizeBytes: stage2Size,
-  };
-  // Where the BIOS boot partition lands decides what stage 1 is told.
-  const layout = layoutGpt([espInput, biosInput], { diskGuid });
-  const { mbrBootCode, stage2 } = installLimineBios(bios.hdd, layout.partitions[1]!.firstLba);
-  await writeGptDisk(
-    path,
-    [
-      { input: espInput, data: esp },
-      { input: biosInput, data: stage2 },
-    ],
-    { diskGuid, mbrBootCode },
-  );
+  if (opts.firmware === "bios" && !bios) throw new Error("Limine BIOS files were not loaded");
+  await writeEspDisk(path, {
+    files: limineEspFiles(opts),
+    seed: opts.seed,
+    mtime: opts.mtime,
+    bios:
+      opts.firmware === "bios" && bios
+        ? {
+            size: bios.hdd.length - 512,
+            place: (lba) => {
+              const { mbrBootCode, stage2 } = installLimineBios(bios.hdd, lba);
+              return { mbrBootCode, data: stage2 };
+            },
+          }
+        : undefined,
+  });
 }
 
 /** The ISO's options for Limine: its ESP, plus the BIOS boot pieces when firmware is bios. */

@@ -3,10 +3,10 @@
 // early-stage.ts). Root's type GUID is the Discoverable Partitions one for the arch, so tools
 // such as systemd-dissect recognise it; the early stage finds both partitions by name.
 import type { ErofsImage } from "../formats/erofs.ts";
-import { writeFat32 } from "../formats/fat32.ts";
-import { gptTypes, guidFromSeed, writeGptDisk } from "../formats/gpt.ts";
+import { gptTypes, guidFromSeed } from "../formats/gpt.ts";
 import { ROOT_PARTITION_NAME, STATE_PARTITION_NAME } from "./early-stage.ts";
 import { espFiles } from "./image.ts";
+import { writeEspDisk } from "./esp-disk.ts";
 
 /** The Discoverable Partitions Specification's root partition types. */
 export const rootPartitionTypes: Record<string, string> = {
@@ -22,18 +22,11 @@ export async function writePartitionRootDisk(
   path: string,
   opts: { arch: string; uki: Buffer; root: ErofsImage; seed: string; mtime: number },
 ): Promise<void> {
-  const esp = writeFat32(espFiles(opts), {
-    label: "BROKKR",
-    volumeId: Number.parseInt(opts.seed.slice(0, 8), 16) >>> 0,
+  await writeEspDisk(path, {
+    files: espFiles(opts),
+    seed: opts.seed,
     mtime: opts.mtime,
-  });
-  await writeGptDisk(
-    path,
-    [
-      {
-        input: { name: "ESP", typeGuid: gptTypes.efiSystem, guid: guidFromSeed(`${opts.seed}:esp`), sizeBytes: esp.length },
-        data: esp,
-      },
+    more: [
       {
         input: {
           name: ROOT_PARTITION_NAME,
@@ -53,6 +46,5 @@ export async function writePartitionRootDisk(
         data: Buffer.alloc(0),
       },
     ],
-    { diskGuid: guidFromSeed(`${opts.seed}:disk`) },
-  );
+  });
 }
