@@ -155,7 +155,7 @@ export async function build(opts: BuildOptions): Promise<Manifest> {
     spec.rootfs.layout === "partition"
       ? buildEarlyInitramfs({
           busybox: bootFile(plan, unpacked.slice(stubAt + 1), earlyStagePackage, ["usr/bin/busybox", "bin/busybox"]),
-          modules: await moduleLoadOrder(kernelFiles(plan, unpacked.slice(kernelAt)), [...EARLY_MODULES, ...plan.modules]),
+          modules: await moduleLoadOrder(kernel.files, [...EARLY_MODULES, ...plan.modules]),
           sourceDateEpoch,
         })
       : buildInitramfsCached(tree, cache),
@@ -281,15 +281,6 @@ export async function build(opts: BuildOptions): Promise<Manifest> {
   }
   await rm(staging, { recursive: true, force: true });
   return manifest;
-}
-
-/** The kernel packages' files with merged /usr applied, as selectModules wants them. */
-function kernelFiles(plan: Plan, unpacked: readonly { dataTar: Buffer }[]) {
-  return plan.kernelPackages.flatMap((p, i) =>
-    dataEntries(unpacked[i]!.dataTar, p.package)
-      .filter((e) => e.type === "file" && e.data)
-      .map((e) => ({ path: e.path.replace(/^\.?\//, "").replace(/^lib\//, "usr/lib/"), data: e.data! })),
-  );
 }
 
 /** One file of a boot-only package (the first of `paths` it has). */

@@ -28,7 +28,7 @@ WantedBy=sysinit.target
 export async function installKernel(
   tree: Tree,
   opts: { entries: TarEntry[]; imagePaths: string[]; modules: string[] },
-): Promise<{ image: Buffer; release: string; modules: string[]; depmodUnit: string }> {
+): Promise<{ image: Buffer; release: string; modules: string[]; depmodUnit: string; files: KernelFile[] }> {
   const norm = (p: string) =>
     p
       .replace(/^\.?\//, "")
@@ -39,7 +39,7 @@ export async function installKernel(
       hint: "check kernel/<id>.yaml's imagePath",
     });
   }
-  const files = opts.entries.filter((e) => e.type === "file").map((e) => ({ path: norm(e.path), data: e.data }));
+  const files: KernelFile[] = opts.entries.filter((e) => e.type === "file").map((e) => ({ path: norm(e.path), data: e.data }));
   const sel = await selectModules(files, opts.modules);
   for (const f of [...sel.files, ...sel.support, ...(await moduleIndexes(sel))]) {
     tree.mkdirp(f.path.slice(0, f.path.lastIndexOf("/")));
@@ -52,6 +52,8 @@ export async function installKernel(
     release: sel.release,
     modules: sel.files.map((f) => f.path.slice(f.path.lastIndexOf("/") + 1)),
     depmodUnit: "brokkr-depmod.service",
+    // The kernel packages' files, paths normalised: the early stage of a root partition picks from them.
+    files,
   };
 }
 

@@ -87,26 +87,24 @@ export async function selectModules(files: KernelFile[], wanted: string[]): Prom
  * Built-in names are skipped.
  */
 export async function moduleLoadOrder(files: KernelFile[], wanted: string[]): Promise<{ name: string; data: Buffer }[]> {
-  const byName = new Map<string, KernelFile>();
-  for (const f of files) if (/\.ko(\.(xz|zst|gz))?$/.test(f.path)) byName.set(moduleName(f.path), f);
   const sel = await selectModules(files, wanted);
+  const chosen = new Map(sel.files.map((f) => [moduleName(f.path), f.path]));
   const order: { name: string; data: Buffer }[] = [];
   const seen = new Set<string>();
-  const visit = async (name: string) => {
+  const visit = (name: string) => {
     if (seen.has(name)) return;
     seen.add(name);
-    const file = byName.get(name);
-    if (!file) return; // built in (selectModules has thrown for names that are neither)
-    const kind = kindFromName(file.path);
-    const elf = kind === "none" ? file.data : await decompress(file.data, kind);
-    for (const dep of readModinfo(elf, file.path).get("depends") ?? []) {
-      for (const d of dep.split(",").filter(Boolean)) await visit(canon(d));
+    const path = chosen.get(name);
+    if (!path) return; // built in (selectModules has thrown for names that are neither)
+    const elf = sel.elfs.get(path)!; // decompressed once, by selectModules
+    for (const dep of readModinfo(elf, path).get("depends") ?? []) {
+      for (const d of dep.split(",").filter(Boolean)) visit(canon(d));
     }
     order.push({ name, data: elf });
   };
   // In the order asked for: a soft dependency (libcrc32c needs a crc32c provider loaded first,
   // which `depends=` does not say) is met by asking for the provider earlier.
-  for (const name of wanted) await visit(canon(name));
-  for (const f of sel.files) await visit(moduleName(f.path));
+  for (const name of wanted) visit(canon(name));
+  for (const f of sel.files) visit(moduleName(f.path));
   return order;
 }
