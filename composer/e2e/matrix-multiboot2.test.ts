@@ -53,7 +53,8 @@ async function build(file: string): Promise<{ out: string; manifest: Manifest }>
 
 async function bootToLogin(out: string, m: Manifest, media: "disk" | "cdrom" = "disk") {
   const image = media === "cdrom" ? "image.iso" : "disk.img";
-  const run = await bootTest({
+  const label = `${m.spec.boot.firmware} ${image}${media === "cdrom" ? " as a CD" : ""}`;
+  const boot = () => bootTest({
     image: join(out, image),
     format: "raw",
     media,
@@ -66,7 +67,15 @@ async function bootToLogin(out: string, m: Manifest, media: "disk" | "cdrom" = "
     anyOrder: true,
     logFile: join(out, media === "cdrom" ? "boot-iso.log" : "boot.log"),
   });
-  const label = `${m.spec.boot.firmware} ${image}${media === "cdrom" ? " as a CD" : ""}`;
+  let run = await boot();
+  // Seen once in CI on QEMU 7.2 TCG: dom0 took a spurious debug exception in its first 40 ms
+  // (exc_debug_kernel, then a GP fault while unwinding) and Xen reset the machine; the same
+  // image booted in every other run. One more boot for exactly that, said on stderr; a dom0
+  // that crashes again fails the test.
+  if (!run.ok && /exc_debug_kernel/.test(run.output) && /Hardware Dom0 crashed/.test(run.output)) {
+    process.stderr.write(`# multiboot2 ${label}: dom0 crashed on a spurious debug exception under TCG; booting once more\n`);
+    run = await boot();
+  }
   assert.ok(run.ok, `${label}: ${run.error?.message}\n${run.command.join(" ")}\n${run.output.slice(-3000)}`);
   process.stderr.write(`# multiboot2 ${label} (${run.qemuVersion}): login after ${run.seconds.toFixed(1)} s\n`);
   return run;
