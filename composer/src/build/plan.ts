@@ -1,7 +1,7 @@
 // Which Debian packages make the image: the base system, the ports' packages, the spec's
 // extra packages, the kernel and the UEFI stub — solved fresh, or taken exactly from a lock.
 import { type Catalog, driverModules, imagePathsOf } from "../catalog/index.ts";
-import { BrokkrError } from "../errors.ts";
+import { BrokkrError, type Problem } from "../errors.ts";
 import { debianArch } from "../feeds/debian/packages.ts";
 import type { BinaryPackage, LockEntry } from "../feeds/debian/types.ts";
 import { fromLock, toLock } from "../resolve/lockfile.ts";
@@ -111,22 +111,6 @@ export function planPackages(opts: {
     return { bootPackages, hypervisor };
   };
 
-  if (opts.lock) {
-    const chosen = fromLock(opts.lock, index);
-    const kernel = chosen.find((p) => kernelPattern.test(p.package));
-    const stub = chosen.find((p) => p.package === stubPackage);
-    if (!kernel || !stub) {
-      throw new BrokkrError("resolve.lock-mismatch", "the lock has no kernel or no UEFI stub package", {
-        hint: "use a manifest.json written by `brokkr build` for this spec",
-      });
-    }
-    const kernelPackages = [kernel, ...kernelParts(kernel, chosen, "the lock")];
-    const boot = bootParts(chosen, "the lock");
-    const notRootfs = new Set([...kernelPackages, stub, ...boot.bootPackages, ...(boot.hypervisor ? [boot.hypervisor.package] : [])]);
-    const rootfs = chosen.filter((p) => !notRootfs.has(p));
-    return { ...common, ...boot, rootfs, kernel, kernelPackages, stub, lock: toLock(chosen) };
-  }
-
   const kernel = newest(index.filter((p) => kernelPattern.test(p.package) && p.architecture === arch));
   if (!kernel) {
     throw new BrokkrError("feed.package-missing", `no kernel package matching /${kernelEntry.packagePattern}/ in ${spec.debian.suite} for ${arch}`, {
@@ -143,7 +127,76 @@ export function planPackages(opts: {
   const kernelPackages = [kernel, ...kernelParts(kernel, index)];
   const boot = bootParts(index, "the index");
   const extra = [...boot.bootPackages, ...(boot.hypervisor ? [boot.hypervisor.package] : [])];
-  return { ...common, ...boot, rootfs, kernel, kernelPackages, stub, lock: toLock([...rootfs, ...kernelPackages, stub, ...extra]) };
+  const fresh: Plan = { ...common, ...boot, rootfs, kernel, kernelPackages, stub, lock: toLock([...rootfs, ...kernelPackages, stub, ...extra]) };
+  if (!opts.lock) return fresh;
+
+  // A lock may only pin versions: it must name exactly the packages this spec installs (the
+  // fresh solve's names; the kernel by its pattern, since its name carries its version), and
+  // the pinned versions must meet the same dependencies among themselves. Anything else would
+  // let a lock put packages into an image that its spec does not ask for.
+  const chosen = fromLock(opts.lock, index);
+  const lockedKernels = chosen.filter((p) => kernelPattern.test(p.package) && p.architecture === arch);
+  if (lockedKernels.length !== 1 || !chosen.some((p) => p.package === stubPackage)) {
+    throw lockMismatch(`the lock must hold one kernel package matching /${kernelEntry.packagePattern}/ and ${stubPackage}`, []);
+  }
+  const lockedKernel = lockedKernels[0]!;
+  const lockedKernelPackages = [lockedKernel, ...kernelParts(lockedKernel, chosen, "the lock")];
+  const lockedBoot = bootParts(chosen, "the lock");
+  const lockedStub = chosen.find((p) => p.package === stubPackage)!;
+  const notRootfs = new Set([...lockedKernelPackages, lockedStub, ...lockedBoot.bootPackages, ...(lockedBoot.hypervisor ? [lockedBoot.hypervisor.package] : [])]);
+  const lockedRootfs = chosen.filter((p) => !notRootfs.has(p));
+  checkLockedRootfs(lockedRootfs, rootfs, opts.lock, () => resolvePackages(lockedRootfs, { arch, install, withRequired: true }).packages);
+  return { ...common, ...lockedBoot, rootfs: lockedRootfs, kernel: lockedKernel, kernelPackages: lockedKernelPackages, stub: lockedStub, lock: toLock(chosen) };
+}
+
+/**
+ * The lock's root packages must be the fresh solve's names, and solving the spec over the
+ * locked versions alone must pick exactly them (so every dependency is met inside the lock).
+ */
+function checkLockedRootfs(
+  locked: readonly BinaryPackage[],
+  fresh: readonly BinaryPackage[],
+  lock: readonly LockEntry[],
+  solveLocked: () => BinaryPackage[],
+): void {
+  const entryOf = (name: string) => lock.findIndex((e) => e.package === name);
+  const lockedNames = new Set(locked.map((p) => p.package));
+  const freshNames = new Set(fresh.map((p) => p.package));
+  const problems: Problem[] = [];
+  for (const name of [...lockedNames].sort()) {
+    if (!freshNames.has(name)) {
+      problems.push({ path: `lock[${entryOf(name)}]`, message: `${name} is not a package this spec installs` });
+    }
+  }
+  for (const name of [...freshNames].sort()) {
+    if (!lockedNames.has(name)) problems.push({ path: "lock", message: `${name} is missing: this spec installs it` });
+  }
+  if (problems.length === 0) {
+    let solved: BinaryPackage[];
+    try {
+      solved = solveLocked();
+    } catch (err) {
+      const why = err instanceof BrokkrError ? err.message : String(err);
+      throw lockMismatch("the locked versions do not meet each other's dependencies", [{ path: "lock", message: why }]);
+    }
+    const solvedNames = new Set(solved.map((p) => p.package));
+    for (const name of [...lockedNames].sort()) {
+      if (!solvedNames.has(name)) {
+        problems.push({ path: `lock[${entryOf(name)}]`, message: `${name} is not needed by the locked versions of this spec's packages` });
+      }
+    }
+    for (const name of [...solvedNames].sort()) {
+      if (!lockedNames.has(name)) problems.push({ path: "lock", message: `the locked versions need ${name}, which the lock lacks` });
+    }
+  }
+  if (problems.length > 0) throw lockMismatch(`the lock does not fit this spec: ${problems.length} problem(s)`, problems);
+}
+
+function lockMismatch(message: string, problems: Problem[]): BrokkrError {
+  return new BrokkrError("resolve.lock-mismatch", message, {
+    problems,
+    hint: "a lock may only pin versions of the packages the spec installs: use the manifest.json of a build of this same spec",
+  });
 }
 
 /**

@@ -103,11 +103,16 @@ export async function listBuilds(db: Db, schematicId: string): Promise<BuildReco
   return withDetails(db, rows);
 }
 
+/**
+ * The build a schematic's URLs serve: its newest good build of the schematic's own resolution.
+ * A build from a client's lock (lockKey ≠ "") is reachable by its build id only, so nobody
+ * can change what /images/<id>/ and /pxe/<id>/ serve by sending a lock.
+ */
 export async function latestGoodBuild(db: Db, schematicId: string): Promise<BuildRecord | undefined> {
   const rows = await db
     .select()
     .from(builds)
-    .where(and(eq(builds.schematicId, schematicId), eq(builds.status, "succeeded")))
+    .where(and(eq(builds.schematicId, schematicId), eq(builds.status, "succeeded"), eq(builds.lockKey, "")))
     .orderBy(desc(builds.finishedAt), desc(builds.id))
     .limit(1);
   return (await withDetails(db, rows))[0];
