@@ -6,6 +6,9 @@ import { z } from "zod";
 import { BrokkrError } from "../../composer/src/errors.ts";
 import type { LockEntry } from "../../composer/src/feeds/debian/types.ts";
 import { parseYamlText } from "../../composer/src/spec/index.ts";
+import { depthProblem } from "../../composer/src/spec/depth.ts";
+import { LIMITS } from "../../composer/src/spec/limits.ts";
+import { debianPackagePattern } from "../../composer/src/spec/patterns.ts";
 import { isBuildId, isSchematicId } from "../lib/service/ids.ts";
 import type { BrokkrService, BuildRecord, SchematicRecord } from "../lib/service/types.ts";
 import { badRequest, jsonBytes, mediaType, notFound, readBody, sendJson, sendJsonBytes } from "./http-util.ts";
@@ -62,14 +65,18 @@ export async function listBuilds(svc: BrokkrService, req: IncomingMessage, res: 
   sendJson(req, res, 200, { builds: (await svc.listBuilds(id)).map(withLinks) });
 }
 
-const lockSchema = z.array(
-  z.object({
-    package: z.string().min(1),
-    version: z.string().min(1),
-    arch: z.string().min(1),
-    sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  }),
-);
+// The shape of a lock entry as Debian spells each field; what the lock may hold for this spec
+// (only versions of the packages the spec installs) is the builder's check (plan.ts).
+const lockSchema = z
+  .array(
+    z.object({
+      package: z.string().regex(debianPackagePattern),
+      version: z.string().regex(/^(?:[0-9]{1,9}:)?[0-9][A-Za-z0-9.+~-]{0,127}$/),
+      arch: z.string().regex(/^[a-z0-9-]{1,32}$/),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    }),
+  )
+  .max(LIMITS.packages * 4);
 
 /** Body: none, or JSON `{ "lock": [...] }` (a manifest.json will do) to rebuild exact versions. */
 export async function postBuild(svc: BrokkrService, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
@@ -87,7 +94,12 @@ export async function postBuild(svc: BrokkrService, req: IncomingMessage, res: S
     if (raw !== undefined) {
       const parsed = lockSchema.safeParse(raw);
       if (!parsed.success) {
-        throw badRequest("the lock is not a list of { package, version, arch, sha256 }", "pass the lock of a manifest.json");
+        const first = parsed.error.issues[0];
+        const where = first ? `lock${first.path.map((k) => (typeof k === "number" ? `[${k}]` : `.${String(k)}`)).join("")}` : "lock";
+        throw badRequest(
+          `the lock is not a list of { package, version, arch, sha256 } as Debian spells them (first bad field: ${where})`,
+          "pass the lock of a manifest.json",
+        );
       }
       lock = parsed.data;
     }
@@ -145,8 +157,9 @@ function decodeUtf8(body: Buffer): string {
 }
 
 function parseJson(text: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     const pos = Number(/position (\d+)/.exec(message)?.[1] ?? 0);
@@ -158,4 +171,7 @@ function parseJson(text: string): unknown {
       hint: "the body must be one JSON document",
     });
   }
+  const tooDeep = depthProblem(value);
+  if (tooDeep) throw new BrokkrError("spec.parse", `request body: ${tooDeep.message}`, { hint: tooDeep.hint });
+  return value;
 }

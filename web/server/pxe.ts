@@ -4,6 +4,7 @@
 // before its image exists. URLs are absolute, from the request's Host header, as the client
 // reached us (a QEMU user-network guest sees the host as 10.0.2.2).
 import { readFile } from "node:fs/promises";
+import { assertSafe, ipxeEchoText, ipxeWord, UnsafeValueError } from "../../composer/src/spec/output-languages.ts";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { BrokkrService, BuildRecord } from "../lib/service/types.ts";
 import { findSchematic } from "./api.ts";
@@ -20,9 +21,15 @@ export async function sendPxeScript(svc: BrokkrService, req: IncomingMessage, re
   const base = `http://${host}`;
   const self = `${base}/pxe/${id}/boot.ipxe`;
   const good = await svc.latestGoodBuild(id);
-  const data = good ? await bootScriptBytes(svc, good, base, id) : toScript(await waitScript(svc, id, self));
+  const data = good ? await bootScriptBytes(svc, good, base, id).catch(refuseUnsafe) : toScript(await waitScript(svc, id, self));
   res.writeHead(200, { "content-type": "text/plain; charset=utf-8", "content-length": data.length, "cache-control": "no-store" });
   res.end(req.method === "HEAD" ? undefined : data);
+}
+
+/** A build whose values don't fit iPXE's safe set (made before the rule existed) is not booted. */
+function refuseUnsafe(err: unknown): Buffer {
+  if (!(err instanceof UnsafeValueError)) throw err;
+  return toScript(["echo Brokkr: this build cannot be booted by iPXE safely", "echo Rebuild the schematic", "exit 1"]);
 }
 
 const toScript = (lines: string[]) => Buffer.from(`#!ipxe\n${lines.join("\n")}\n`);
@@ -46,15 +53,21 @@ async function bootScriptBytes(svc: BrokkrService, b: BuildRecord, base: string,
 async function bootScript(svc: BrokkrService, b: BuildRecord, base: string, id: string): Promise<string[]> {
   const has = (f: string) => b.artifacts.find((a) => a.file === f);
   const cmdlineArtifact = has("cmdline");
+  // The build's own URLs, not /images/<id>/: a rebuild finishing while the machine boots can't
+  // hand it a kernel from one build and an initrd from another.
+  const url = (file: string) => assertSafe(ipxeWord, `${base}/api/builds/${b.id}/${file}`, "a download URL");
   if (has("vmlinuz") && has("initrd.img")) {
     const cmdline = cmdlineArtifact ? (await readFile(svc.artifactPath(cmdlineArtifact), "utf8")).trim() : "";
+    // Each argument was checked against the kernel-argument safe set when the spec was; this
+    // checks again, so a build made before that rule existed can't inject iPXE commands.
+    const args = cmdline === "" ? [] : cmdline.split(" ").map((a) => assertSafe(ipxeWord, a, "a kernel argument"));
     // iPXE wraps at 80 columns: short echo lines keep the console (and its tests) readable.
     return [
       `echo Brokkr: booting build ${b.id}`,
       `echo schematic ${id}`,
       // initrd= names the initrd for an EFI-stub kernel under UEFI iPXE; BIOS ignores it.
-      `kernel ${base}/images/${id}/vmlinuz initrd=initrd.img ${ipxeSafe(cmdline)}`.trimEnd(),
-      `initrd ${base}/images/${id}/initrd.img`,
+      ["kernel", url("vmlinuz"), "initrd=initrd.img", ...args].join(" "),
+      `initrd ${url("initrd.img")}`,
       "boot",
     ];
   }
@@ -62,7 +75,7 @@ async function bootScript(svc: BrokkrService, b: BuildRecord, base: string, id: 
     return [
       `echo Brokkr: booting the UKI of build ${b.id} (needs UEFI)`,
       `echo schematic ${id}`,
-      `chain ${base}/images/${id}/uki.efi`,
+      `chain ${url("uki.efi")}`,
     ];
   }
   return [
@@ -81,7 +94,9 @@ async function waitScript(svc: BrokkrService, id: string, self: string): Promise
     return [
       `echo Brokkr: the last build of this schematic failed`,
       `echo schematic ${id}`,
-      `echo ${ipxeSafe(`[${newest.error?.code ?? "?"}] ${newest.error?.message ?? ""}`)}`,
+      // The error's text can carry what a client sent (a package name, say): only its code and
+      // the build's URL go into the script, and even those through the echo filter.
+      `echo ${ipxeEchoText(`error ${newest.error?.code ?? "unknown"}, see /api/builds/${newest.id}`)}`,
       "echo Start a new build from the web UI or with POST /api/schematics/<id>/builds",
       "exit 1",
     ];
@@ -94,9 +109,4 @@ async function waitScript(svc: BrokkrService, id: string, self: string): Promise
     `sleep ${retrySeconds}`,
     `chain ${self}`,
   ];
-}
-
-/** iPXE expands ${...} in every command line; a line break would end the command. */
-function ipxeSafe(text: string): string {
-  return text.replace(/[\r\n]+/g, " ").replace(/\$\{/g, "$ {");
 }

@@ -154,3 +154,11 @@ test("grubCdImage: cdboot.img's CD block, then the core as placed for boot.img",
   dir.delete("cdboot.img");
   assert.throws(() => grubCdImage(dir, placed), (e) => e instanceof BrokkrError && /cdboot\.img/.test(e.message));
 });
+
+test("grub.cfg refuses a kernel argument that GRUB would read as script", () => {
+  const entry = { xen: "/xen.gz", xenArgs: "console=com1", kernel: "/vmlinuz", kernelArgs: "console=hvc0", initrd: "/initrd.img" };
+  assert.match(xenGrubConfig(entry, { insmod: true }), /^module2 \/vmlinuz console=hvc0$/m);
+  for (const bad of ["x;reboot", "$x", "a|b", "{", "'q'"]) {
+    assert.throws(() => xenGrubConfig({ ...entry, kernelArgs: `quiet ${bad}` }, { insmod: true }), /not safe in a grub.cfg word/);
+  }
+});

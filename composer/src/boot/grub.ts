@@ -20,6 +20,7 @@
 // loads, then the same core.img. cdboot reads the boot info table (the file's block and length),
 // loads the rest of the file to 0x8000 and jumps to 0x8200, past diskboot.img, whose blocklist
 // it never reads: one copy of the core also serves boot.img when the ISO is written to a disk.
+import { assertSafe, grubWord } from "../spec/output-languages.ts";
 import { BrokkrError } from "../errors.ts";
 import { lzmaLiteralsOnly } from "../formats/lzma.ts";
 
@@ -96,6 +97,9 @@ export interface XenBootEntry {
  * command line; Xen skips it.
  */
 export function xenGrubConfig(entry: XenBootEntry, opts: { insmod: boolean; loopback?: string }): string {
+  // GRUB reads this as a script: every word we write must be one plain word to it.
+  const words = (line: string, what: string) =>
+    line.split(" ").filter((w) => w !== "").map((w) => assertSafe(grubWord, w, what)).join(" ");
   return [
     "# Written by Brokkr: GRUB starts Xen by multiboot2, with Linux and its initramfs as dom0.",
     "serial --unit=0 --speed=115200",
@@ -105,9 +109,9 @@ export function xenGrubConfig(entry: XenBootEntry, opts: { insmod: boolean; loop
     // The boot partition as an image file on the root device (an ISO's ESP image).
     ...(opts.loopback ? [`loopback esp ${opts.loopback}`, "set root=esp"] : []),
     "echo 'Brokkr: loading Xen'",
-    `multiboot2 ${entry.xen} ${entry.xenArgs}`,
-    `module2 ${entry.kernel} ${entry.kernelArgs}`,
-    `module2 ${entry.initrd}`,
+    `multiboot2 ${words(`${entry.xen} ${entry.xenArgs}`, "Xen's command line")}`,
+    `module2 ${words(`${entry.kernel} ${entry.kernelArgs}`, "the kernel's command line")}`,
+    `module2 ${words(entry.initrd, "the initrd path")}`,
     "boot",
     "",
   ].join("\n");

@@ -12,6 +12,7 @@
 // size of half B (u16), byte offset of A (u64), byte offset of B (u64). In a partition the two
 // halves are simply consecutive, as they are on an MBR disk, where the tool puts stage 2 right
 // after the MBR (stage2Lba 1: our hybrid ISO). limine-bios.sys itself is read from the ESP.
+import { assertSafe, limineValue } from "../spec/output-languages.ts";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { BrokkrError } from "../errors.ts";
@@ -127,7 +128,8 @@ export interface LimineEntry {
 export function writeLimineConfig(version: LimineVersion, entry: LimineEntry): string {
   // v9 renamed the linux protocol's `kernel_path` to `path` (keeping the old key as an alias).
   const kernelKey = version.major >= 9 ? "path" : "kernel_path";
-  const clean = (s: string) => s.replace(/[\r\n]+/g, " ");
+  // One value per line: a line break in a value would start a key of its own.
+  const clean = (s: string) => assertSafe(limineValue, s, "a limine.conf value");
   return [
     "timeout: 0",
     "serial: yes",

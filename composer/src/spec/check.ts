@@ -4,6 +4,8 @@
 // unknown port and a misspelt key in one round, not two.
 import type { Catalog } from "../catalog/models.ts";
 import { BrokkrError, type Problem } from "../errors.ts";
+import { depthProblem } from "./depth.ts";
+import { LIMITS } from "./limits.ts";
 import { type ImageSpec, imageSpecSchema } from "./image-spec.ts";
 import { normalizeSpec } from "./normalize.ts";
 import { parseYamlText } from "./parse.ts";
@@ -19,8 +21,10 @@ export interface SpecCheck {
 }
 
 export function checkSpecValue(value: unknown, catalog: Catalog): SpecCheck {
+  const tooDeep = depthProblem(value);
+  if (tooDeep) return { spec: undefined, problems: [tooDeep] };
   const result = imageSpecSchema.safeParse(value);
-  if (result.success) return { spec: result.data, problems: validateSpec(result.data, catalog) };
+  if (result.success) return { spec: result.data, problems: capProblems(validateSpec(result.data, catalog)) };
 
   const problems = issuesToProblems(result.error.issues, imageSpecSchema, value);
   const paths = result.error.issues.map((issue) =>
@@ -37,7 +41,17 @@ export function checkSpecValue(value: unknown, catalog: Catalog): SpecCheck {
     );
     problems.push(...more);
   }
-  return { spec: undefined, problems };
+  return { spec: undefined, problems: capProblems(problems) };
+}
+
+/** At most LIMITS.problems problems, then one that counts the rest: the answer stays small. */
+export function capProblems(problems: Problem[]): Problem[] {
+  if (problems.length <= LIMITS.problems) return problems;
+  const rest = problems.length - LIMITS.problems;
+  return [
+    ...problems.slice(0, LIMITS.problems),
+    { path: "(spec)", message: `${rest} more problem(s) not shown`, hint: "fix the ones above and check again" },
+  ];
 }
 
 /** YAML text → a checked, normalized spec; throws `spec.invalid` with every problem. */

@@ -3,6 +3,8 @@
 // Objects are strict (an unknown key is an error, not silently ignored) and every field but
 // `name` and `arch` has a default, so a two-line spec is a complete one.
 import { z } from "zod";
+import { LIMITS } from "./limits.ts";
+import { kernelArg } from "./output-languages.ts";
 import { archSchema, debianPackageSchema, firmwareSchema, idSchema, protocolSchema, unitRefSchema } from "./patterns.ts";
 
 export const OUTPUTS = ["disk", "uki", "pxe", "iso", "qcow2"] as const;
@@ -12,16 +14,15 @@ const nameSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
   error: "must be 1–63 lowercase letters, digits or '-', starting with a letter or digit",
 });
 
-// A kernel argument is one word; double quotes may hold spaces (dyndbg="file x.c +p").
-const cmdlineArgSchema = z.string().regex(/^(?:[^\s"]|"[^"\u0000-\u001f]*")+$/, {
-  error: "must be one kernel argument without spaces (quote a value that needs them)",
-});
+// A kernel argument goes into the UKI, GRUB's and Limine's configs and the iPXE script alike:
+// one safe set for all of them (output-languages.ts says why each other character is refused).
+const cmdlineArgSchema = z.string().regex(kernelArg.safe, { error: `must be ${kernelArg.why}` });
 
 const bootSchema = z
   .strictObject({
     protocol: protocolSchema.default("uefi").describe("How the firmware enters the kernel."),
     firmware: firmwareSchema.default("uefi").describe("The firmware the image boots on."),
-    cmdline: z.array(cmdlineArgSchema).default([]).describe("Extra kernel arguments, in this order."),
+    cmdline: z.array(cmdlineArgSchema).max(LIMITS.cmdlineArgs).default([]).describe("Extra kernel arguments, in this order."),
   })
   .prefault({});
 
@@ -29,16 +30,16 @@ const debianSchema = z
   .strictObject({
     suite: z
       .string()
-      .regex(/^[a-z][a-z0-9-]*$/, { error: "must be a Debian suite name such as trixie" })
+      .regex(/^[a-z][a-z0-9-]{0,63}$/, { error: "must be a Debian suite name such as trixie" })
       .default("trixie"),
-    components: z.array(z.enum(COMPONENTS)).min(1).default(["main"]),
+    components: z.array(z.enum(COMPONENTS)).min(1).max(COMPONENTS.length).default(["main"]),
   })
   .prefault({});
 
 const unitsSchema = z
   .strictObject({
-    enable: z.array(unitRefSchema).default([]),
-    disable: z.array(unitRefSchema).default([]),
+    enable: z.array(unitRefSchema).max(LIMITS.units).default([]),
+    disable: z.array(unitRefSchema).max(LIMITS.units).default([]),
   })
   .prefault({});
 
@@ -48,7 +49,7 @@ const userNameSchema = z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, {
 });
 
 // Loose on purpose: any modular crypt format ($y$, $6$, $2b$, ...), never a clear-text password.
-const cryptHashSchema = z.string().regex(/^\$[0-9a-z]{1,4}\$[./0-9A-Za-z=,$]+$/, {
+const cryptHashSchema = z.string().regex(/^\$[0-9a-z]{1,4}\$[./0-9A-Za-z=,$]{1,500}$/, {
   error:
     "must be a crypt(3) hash such as $y$… or $6$… (make one with `mkpasswd -m yescrypt`), never a plain password",
 });
@@ -56,20 +57,22 @@ const cryptHashSchema = z.string().regex(/^\$[0-9a-z]{1,4}\$[./0-9A-Za-z=,$]+$/,
 const sshKeySchema = z
   .string()
   .regex(
-    /^(ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp(256|384|521)|sk-[a-z0-9@.-]+) [A-Za-z0-9+/=]+( [^\n]*)?$/,
+    // authorized_keys is line based: no control characters anywhere (a CR or NUL could hide or add a key).
+    /^(ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp(256|384|521)|sk-[a-z0-9@.-]{1,64}) [A-Za-z0-9+/=]{1,16384}( [^\x00-\x1f\x7f]{0,1024})?$/,
     {
-      error: "must be one OpenSSH public key line (ssh-ed25519 AAAA… comment)",
+      error: "must be one OpenSSH public key line (ssh-ed25519 AAAA… comment), without control characters",
     },
   );
 
 const userSchema = z.strictObject({
   name: userNameSchema,
-  groups: z.array(userNameSchema).default([]),
-  sshAuthorizedKeys: z.array(sshKeySchema).default([]),
+  groups: z.array(userNameSchema).max(LIMITS.groupsPerUser).default([]),
+  sshAuthorizedKeys: z.array(sshKeySchema).max(LIMITS.keysPerUser).default([]),
   passwordHash: cryptHashSchema.nullable().default(null),
   shell: z
     .string()
-    .regex(/^\/[^\s]*$/, { error: "must be an absolute path such as /bin/bash" })
+    // A field of /etc/passwd: no ':' or line break (passwdField in output-languages.ts).
+    .regex(/^\/[A-Za-z0-9._/+-]{0,255}$/, { error: "must be an absolute path such as /bin/bash (letters, digits, . _ / + -)" })
     .default("/bin/bash"),
 });
 
@@ -83,19 +86,19 @@ const systemSchema = z
       .default("brokkr"),
     timezone: z
       .string()
-      .regex(/^[A-Za-z0-9_+-]+(\/[A-Za-z0-9_+-]+)*$/, {
+      .regex(/^(?=.{1,128}$)[A-Za-z0-9_+-]+(\/[A-Za-z0-9_+-]+)*$/, {
         error: "must be a tz database name such as Europe/Berlin",
       })
       .default("Etc/UTC"),
     locale: z
       .string()
-      .regex(/^[A-Za-z0-9_.@-]+$/, { error: "must be a locale name such as C.UTF-8 or de_DE.UTF-8" })
+      .regex(/^[A-Za-z0-9_.@-]{1,128}$/, { error: "must be a locale name such as C.UTF-8 or de_DE.UTF-8" })
       .default("C.UTF-8"),
     keymap: z
       .string()
-      .regex(/^[A-Za-z0-9_.-]+$/, { error: "must be a console keymap name such as us or de-latin1" })
+      .regex(/^[A-Za-z0-9_.-]{1,128}$/, { error: "must be a console keymap name such as us or de-latin1" })
       .default("us"),
-    users: z.array(userSchema).default([]),
+    users: z.array(userSchema).max(LIMITS.users).default([]),
     rootPassword: cryptHashSchema
       .nullable()
       .default(null)
@@ -131,13 +134,13 @@ export const imageSpecSchema = z
     boot: bootSchema,
     debian: debianSchema,
     kernel: idSchema.default("linux").describe("A kernel/ catalog id."),
-    drivers: z.array(idSchema).default(["virtio"]).describe("drivers/ catalog ids."),
-    ports: z.array(idSchema).default([]).describe("ports/ catalog ids."),
-    packages: z.array(debianPackageSchema).default([]).describe("Extra Debian packages, by name."),
+    drivers: z.array(idSchema).max(LIMITS.drivers).default(["virtio"]).describe("drivers/ catalog ids."),
+    ports: z.array(idSchema).max(LIMITS.ports).default([]).describe("ports/ catalog ids."),
+    packages: z.array(debianPackageSchema).max(LIMITS.packages).default([]).describe("Extra Debian packages, by name."),
     units: unitsSchema,
     system: systemSchema,
     rootfs: rootfsSchema,
-    outputs: z.array(z.enum(OUTPUTS)).min(1).default(["disk"]),
+    outputs: z.array(z.enum(OUTPUTS)).min(1).max(LIMITS.outputs).default(["disk"]),
     branding: brandingSchema.optional(),
   })
   .meta({

@@ -1,25 +1,71 @@
 // Reading a spec: YAML text → plain value → zod. YAML errors carry line and column; schema
 // errors carry every problem at once, each with its dotted path.
-import { LineCounter, parseDocument } from "yaml";
+import { isAlias, isNode, isPair, LineCounter, parseDocument, visit } from "yaml";
+import { depthProblem } from "./depth.ts";
+import { LIMITS } from "./limits.ts";
 import { BrokkrError } from "../errors.ts";
 import { type ImageSpec, imageSpecSchema } from "./image-spec.ts";
 import { issuesToProblems } from "./problems.ts";
 
-/** Parses YAML text into a plain value; throws `spec.parse` naming file, line and column. */
+/**
+ * Parses YAML text into a plain value; throws `spec.parse` naming file, line and column.
+ * Anchors and aliases are refused: a spec never needs them, and a few KiB of nested aliases
+ * expand to gigabytes (the "billion laughs").
+ */
 export function parseYamlText(text: string, file: string): unknown {
+  if (text.length > LIMITS.specBytes) {
+    throw new BrokkrError("spec.parse", `${file}: the spec is ${text.length} bytes; at most ${LIMITS.specBytes} are read`, {
+      details: { file },
+      hint: "an image spec is a few KiB: check that this is the right file",
+    });
+  }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  } catch (err) {
+    // The parser recurses per nesting level: a document of a million '[' runs out of stack.
+    throw new BrokkrError("spec.parse", `${file}: the YAML is nested too deeply to read`, {
+      details: { file },
+      hint: "an image spec is a few levels deep: check the structure",
+      cause: err,
+    });
+  }
   const err = doc.errors[0];
   if (err) {
     const pos = err.linePos?.[0] ?? lineCounter.linePos(err.pos[0]);
-    const reason = err.message.split("\n")[0] ?? err.message;
+    const first = err.message.split("\n")[0] ?? err.message;
+    const reason = /call stack/i.test(first) ? "the YAML is nested too deeply to read" : first;
     throw new BrokkrError("spec.parse", `${file}:${pos.line}:${pos.col}: ${reason}`, {
       details: { file, line: pos.line, col: pos.col },
       hint: "the file must be YAML: 'key: value' lines, lists as '- item' or [a, b]",
       cause: err,
     });
   }
-  return doc.toJS({ maxAliasCount: 100 });
+  const anchored = findAnchorOrAlias(doc);
+  if (anchored) {
+    const pos = lineCounter.linePos(anchored.offset);
+    throw new BrokkrError("spec.parse", `${file}:${pos.line}:${pos.col}: YAML ${anchored.what} are not allowed in a spec`, {
+      details: { file, line: pos.line, col: pos.col },
+      hint: "write the value out where it is used",
+    });
+  }
+  const value = doc.toJS();
+  const tooDeep = depthProblem(value);
+  if (tooDeep) throw new BrokkrError("spec.parse", `${file}: ${tooDeep.message}`, { details: { file }, hint: tooDeep.hint });
+  return value;
+}
+
+function findAnchorOrAlias(doc: ReturnType<typeof parseDocument>): { what: string; offset: number } | undefined {
+  let found: { what: string; offset: number } | undefined;
+  visit(doc, (_key, node) => {
+    if (isAlias(node)) found = { what: "aliases (*name)", offset: node.range?.[0] ?? 0 };
+    else if ((isNode(node) || isPair(node)) && "anchor" in node && node.anchor) {
+      found = { what: "anchors (&name)", offset: (node as { range?: [number] }).range?.[0] ?? 0 };
+    }
+    return found ? visit.BREAK : undefined;
+  });
+  return found;
 }
 
 /** Checks a plain value against the spec schema and applies defaults (lists keep their order). */

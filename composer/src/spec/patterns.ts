@@ -22,7 +22,7 @@ export const idSchema = z.string().regex(idPattern, {
 });
 
 /** Debian policy 5.6.1: lowercase letters, digits, '+', '-', '.'; at least two characters. */
-export const debianPackagePattern = /^[a-z0-9][a-z0-9+.-]+$/;
+export const debianPackagePattern = /^[a-z0-9][a-z0-9+.-]{1,127}$/;
 export const debianPackageSchema = z
   .string()
   .regex(debianPackagePattern, { error: "must be a Debian package name (lowercase, digits, '+', '-', '.')" });
@@ -30,17 +30,17 @@ export const debianPackageSchema = z
 /** A systemd unit name (templates and instances included), e.g. `serial-getty@ttyS0.service`. */
 export const UNIT_SUFFIXES = ["service", "socket", "timer", "target", "path", "mount"] as const;
 export const unitNamePattern =
-  /^[-A-Za-z0-9:_.\\]+(@[-A-Za-z0-9:_.\\]*)?\.(service|socket|timer|target|path|mount)$/;
+  /^(?=.{1,255}$)[-A-Za-z0-9:_.\\]+(@[-A-Za-z0-9:_.\\]*)?\.(service|socket|timer|target|path|mount)$/;
 export const unitNameSchema = z
   .string()
   .regex(unitNamePattern, { error: `must be a systemd unit name ending in .${UNIT_SUFFIXES.join(", .")}` });
 
 /** What `units.enable` may hold: a systemd-units/ id or a unit name shipped by a package. */
-export const unitRefSchema = z.string().regex(/^[-A-Za-z0-9:_.@\\]+$/, {
+export const unitRefSchema = z.string().regex(/^[-A-Za-z0-9:_.@\\]{1,255}$/, {
   error: "must be a systemd-units/ id or a unit name such as nginx.service",
 });
 
 /** Kernel module names as modules.dep spells them after '-' → '_' (e.g. virtio_blk). */
-export const moduleNameSchema = z.string().regex(/^[A-Za-z0-9_]+$/, {
+export const moduleNameSchema = z.string().regex(/^[A-Za-z0-9_]{1,64}$/, {
   error: "must be a kernel module name with '_' (as in modules.dep), e.g. virtio_blk",
 });

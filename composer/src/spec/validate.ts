@@ -3,10 +3,14 @@
 import type { Problem } from "../errors.ts";
 import type { Catalog } from "../catalog/models.ts";
 import type { ImageSpec } from "./image-spec.ts";
+import { CMDLINE_BYTES, LIMITS } from "./limits.ts";
 import { type Arch, ARCHES, unitNamePattern } from "./patterns.ts";
 import { closeNames, quoteList } from "./suggest.ts";
 
 export function validateSpec(spec: ImageSpec, catalog: Catalog): Problem[] {
+  // "Did you mean" is a fuzzy match over the catalog: only the first few unknown ids get one,
+  // so a spec of a thousand unknown ports costs no more than one of twenty.
+  suggestionBudget = LIMITS.suggestions;
   return [
     ...checkBoot(spec, catalog),
     ...checkDrivers(spec, catalog),
@@ -38,6 +42,15 @@ function checkBoot(spec: ImageSpec, catalog: Catalog): Problem[] {
       path: "boot.firmware",
       message: "protocol uefi boots a UKI, an EFI program that BIOS firmware cannot start",
       hint: "use boot.protocol: limine or multiboot2 for BIOS, or boot.firmware: uefi",
+    });
+  }
+
+  const cmdlineBytes = spec.boot.cmdline.join(" ").length;
+  if (cmdlineBytes > (CMDLINE_BYTES[spec.arch] ?? 0)) {
+    problems.push({
+      path: "boot.cmdline",
+      message: `the kernel arguments take ${cmdlineBytes} bytes; ${spec.arch}'s kernel command line leaves room for ${CMDLINE_BYTES[spec.arch]}`,
+      hint: "drop or shorten arguments (the kernel would cut the rest off)",
     });
   }
 
@@ -137,7 +150,7 @@ function checkUnits(spec: ImageSpec, catalog: Catalog): Problem[] {
   for (const list of ["enable", "disable"] as const) {
     spec.units[list].forEach((ref, i) => {
       if (catalog.units.has(ref) || unitNamePattern.test(ref)) return;
-      const close = closeNames(ref, catalog.units.keys());
+      const close = suggestionBudget-- > 0 ? closeNames(ref, catalog.units.keys()) : [];
       problems.push({
         path: `units.${list}[${i}]`,
         message: `'${ref}' is neither a systemd-units/ id nor a unit name (*.service, *.socket, *.timer, *.target, *.path, *.mount)`,
@@ -198,9 +211,11 @@ function checkOutputs(spec: ImageSpec, catalog: Catalog): Problem[] {
   return problems;
 }
 
+let suggestionBudget: number = LIMITS.suggestions;
+
 function unknownId(path: string, id: string, kind: string, ids: Iterable<string>): Problem {
   const all = [...ids].sort();
-  const close = closeNames(id, all);
+  const close = suggestionBudget-- > 0 ? closeNames(id, all) : [];
   const folder = kind === "port" ? "ports/<category>" : kind === "kernel" ? "kernel" : `${kind}s`;
   return {
     path,

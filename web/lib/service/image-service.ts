@@ -9,6 +9,7 @@ import type { Catalog } from "../../../composer/src/catalog/index.ts";
 import { BrokkrError, formatError } from "../../../composer/src/errors.ts";
 import type { LockEntry } from "../../../composer/src/feeds/debian/types.ts";
 import { checkSpecValue, normalizeSpec, schematicId as idOf } from "../../../composer/src/spec/index.ts";
+import { cleanLogLine } from "../../../composer/src/spec/output-languages.ts";
 import type { Builder } from "../builds/builder.ts";
 import { childProcessBuilder } from "../builds/child-builder.ts";
 import { logLineRenderer } from "../builds/log-lines.ts";
@@ -320,11 +321,14 @@ export class ImageService implements BrokkrService {
     b.record.finishedAt = finishedAt.toISOString();
     this.inflight.delete(b.key);
     this.live.delete(b.record.id);
-    if (end.status === "succeeded") remember(this.goodBuildCache, b.record.schematicId, { ...b.record });
+    // Only a build of the schematic's own resolution may become what its URLs serve.
+    if (end.status === "succeeded" && b.lock === undefined) remember(this.goodBuildCache, b.record.schematicId, { ...b.record });
     b.notifyEnd();
   }
 
-  private addLine(b: LiveBuild, text: string): void {
+  private addLine(b: LiveBuild, raw: string): void {
+    // Lines carry text from specs, packages and errors: terminal escapes and NULs never pass.
+    const text = cleanLogLine(raw);
     const line = { n: b.lines.length, text };
     b.lines.push(text);
     b.unflushed.push(line);
@@ -361,9 +365,12 @@ function notFound(what: string, id: string): BrokkrError {
   return new BrokkrError("service.not-found", `no ${what} ${id}`);
 }
 
+/** The error a build row keeps: its text cleaned like log lines (a NUL would fail the jsonb write). */
 function toBuildError(err: unknown): repo.BuildError {
-  if (err instanceof BrokkrError) return { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) };
-  return { code: "internal", message: err instanceof Error ? err.message : String(err) };
+  if (err instanceof BrokkrError) {
+    return { code: err.code, message: cleanLogLine(err.message), ...(err.hint ? { hint: cleanLogLine(err.hint) } : {}) };
+  }
+  return { code: "internal", message: cleanLogLine(err instanceof Error ? err.message : String(err)) };
 }
 
 const cacheLimit = 10_000;
