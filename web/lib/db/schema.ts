@@ -37,6 +37,12 @@ export const builds = pgTable(
     lockKey: text("lock_key").notNull().default(""),
     lock: jsonb("lock"),
     status: text("status").notNull(),
+    /** Who asked: "token:<name>" or "ip:<address>" (limits count by it). */
+    client: text("client").notNull().default(""),
+    /** The composer's errata version that made (or makes) this build's bytes. */
+    errata: integer("errata").notNull().default(0),
+    /** Lower runs first: 0 asked by a person, 1 started by a PXE request, 2 a rebuild after an upgrade. */
+    priority: integer("priority").notNull().default(0),
     /** { code, message, hint? } when failed. */
     error: jsonb("error"),
     createdAt: at("created_at").notNull().defaultNow(),
@@ -44,8 +50,9 @@ export const builds = pgTable(
     finishedAt: at("finished_at"),
   },
   (t) => [
-    check("builds_status_check", sql`${t.status} in ('queued', 'running', 'succeeded', 'failed')`),
+    check("builds_status_check", sql`${t.status} in ('queued', 'running', 'succeeded', 'failed', 'cancelled')`),
     index("builds_schematic_idx").on(t.schematicId, t.createdAt),
+    index("builds_client_idx").on(t.client, t.status),
     // Single flight across processes too: one unfinished build per schematic and lock.
     uniqueIndex("builds_unfinished_uq")
       .on(t.schematicId, t.lockKey)
@@ -107,3 +114,13 @@ export const assets = pgTable("assets", {
   thumbnail: text("thumbnail"),
   createdAt: at("created_at").notNull().defaultNow(),
 });
+
+/** Write requests per client, for the write-rate limit across processes; old rows are pruned. */
+export const clientWrites = pgTable(
+  "client_writes",
+  {
+    client: text("client").notNull(),
+    at: at("at").notNull().defaultNow(),
+  },
+  (t) => [index("client_writes_client_at_idx").on(t.client, t.at)],
+);

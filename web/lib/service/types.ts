@@ -5,7 +5,7 @@
 import type { LockEntry } from "../../../composer/src/feeds/debian/types.ts";
 import type { ImageSpec } from "../../../composer/src/spec/index.ts";
 
-export type BuildStatus = "queued" | "running" | "succeeded" | "failed";
+export type BuildStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
 
 export interface SchematicRecord {
   id: string;
