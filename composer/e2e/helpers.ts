@@ -27,6 +27,17 @@ export function sharedCache(): string {
   return dir;
 }
 
+/**
+ * The trust state beside the shared cache (its sealing key and newest Release dates): with a
+ * fresh HOME per run, a new key each time would make every cached derived entry useless.
+ */
+export function sharedState(): string {
+  const dir = process.env["BROKKR_E2E_STATE"] ?? join(tmpdir(), "brokkr-e2e-state");
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (isRoot) chownSync(dir, nobody, nobody);
+  return dir;
+}
+
 let nodeOnlyBin: string | undefined;
 function nodeOnlyPath(): string {
   if (!nodeOnlyBin) {
@@ -49,6 +60,7 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
   const fullEnv: Record<string, string> = {
     PATH: nodeOnlyPath(),
     HOME: home,
+    BROKKR_STATE_DIR: sharedState(),
     CI: "true",
     ...(process.env["BROKKR_MIRROR"] ? { BROKKR_MIRROR: process.env["BROKKR_MIRROR"] } : {}),
     ...env,

@@ -32,7 +32,8 @@ usage:
                                              build on a Brokkr server, follow its log, download
                                              and check every artifact (default DIR: out/<name>)
 
-environment: BROKKR_MIRROR, BROKKR_CACHE_DIR, BROKKR_KEYRING, SOURCE_DATE_EPOCH, BROKKR_SERVER
+environment: BROKKR_MIRROR, BROKKR_CACHE_DIR, BROKKR_STATE_DIR, BROKKR_KEYRING,
+  BROKKR_ALLOW_EXPIRED_RELEASE, SOURCE_DATE_EPOCH, BROKKR_SERVER
 `;
 
 async function main(argv: string[]): Promise<number> {

@@ -12,6 +12,8 @@ export type ErrorCode =
   | "feed.checksum-mismatch"
   | "feed.index-missing"
   | "feed.package-missing"
+  | "feed.release-expired"
+  | "feed.release-replayed"
   | "resolve.unsatisfiable"
   | "resolve.lock-mismatch"
   | "deb.invalid"
@@ -92,6 +94,8 @@ const httpStatus: Partial<Record<ErrorCode, number>> = {
   "feed.signature": 502,
   "feed.checksum-mismatch": 502,
   "feed.index-missing": 502,
+  "feed.release-expired": 502,
+  "feed.release-replayed": 502,
   "boot.not-implemented": 501,
   "asset.not-found": 404,
   "asset.invalid": 400,

@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { isRoot, repo, sharedCache, userDir } from "../../composer/e2e/helpers.ts";
+import { isRoot, repo, sharedCache, sharedState, userDir } from "../../composer/e2e/helpers.ts";
 import { bootTest } from "../../composer/src/qemu/boot-test.ts";
 import { trackChild } from "../../composer/src/qemu/reaper.ts";
 import { freePort } from "../lib/db/test-postgres.ts";
@@ -35,6 +35,7 @@ async function startServer(port: number): Promise<string> {
     HOST: "127.0.0.1", // QEMU's user network reaches the host's loopback as 10.0.2.2
     BROKKR_DATA_DIR: join(userDir("brokkr-pxe-data-"), "data"),
     BROKKR_CACHE_DIR: sharedCache(),
+    BROKKR_STATE_DIR: sharedState(),
     BROKKR_UI: "off",
     CI: "true",
     ...(process.env["BROKKR_MIRROR"] ? { BROKKR_MIRROR: process.env["BROKKR_MIRROR"] } : {}),

@@ -1,9 +1,10 @@
 // .deb files → the packages' data and control, with the decompressed tars cached by the
-// .deb's sha256 so that a warm build skips decompression (the slowest step of a build).
-import { readFile } from "node:fs/promises";
+// .deb's sha256 so that a warm build skips decompression (the slowest step of a build). The
+// cache entries are sealed to that sha256 (feeds/debian/cache.ts), and a .deb is re-hashed as
+// it is read, so nothing written into the cache directory by someone else is unpacked.
 import { availableParallelism } from "node:os";
 import { mapLimit } from "../feeds/debian/http.ts";
-import type { BlobCache } from "../feeds/debian/cache.ts";
+import { type BlobCache, readChecked } from "../feeds/debian/cache.ts";
 import { readAr } from "../rootfs/ar.ts";
 import { type TarEntry, readTar } from "../rootfs/tar.ts";
 import { decompress, kindFromName } from "../util/decompress.ts";
@@ -28,7 +29,7 @@ async function unpackOne(path: string, sha256: string, name: string, cache: Blob
   const store = cache.derived("deb-tars", layoutVersion);
   const [c, d] = await Promise.all([store.read(`${sha256}.control.tar`), store.read(`${sha256}.data.tar`)]);
   if (c && d) return { sha256, controlTar: c, dataTar: d };
-  const members = readAr(await readFile(path), name);
+  const members = readAr(await readChecked(path, sha256, name), name);
   const control = memberOf(members, "control.tar", name);
   const data = memberOf(members, "data.tar", name);
   const [controlTar, dataTar] = await Promise.all([

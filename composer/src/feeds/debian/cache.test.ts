@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { after, test } from "node:test";
 import { BrokkrError } from "../../errors.ts";
 import { BlobCache, defaultCacheRoot, sha256Hex } from "./cache.ts";
+import { TrustState } from "./trust-state.ts";
 
 const roots: string[] = [];
 after(() => {
@@ -13,7 +14,7 @@ after(() => {
 function newCache(): BlobCache {
   const root = mkdtempSync(join(tmpdir(), "brokkr-cache-"));
   roots.push(root);
-  return new BlobCache(root);
+  return new BlobCache(join(root, "cache"), new TrustState(join(root, "state")));
 }
 
 test("default root: BROKKR_CACHE_DIR, then XDG_CACHE_HOME, then ~/.cache", () => {

@@ -1,15 +1,19 @@
 // Content-addressed cache for everything fetched from the archive, plus a keyed store for data
-// derived from it (parsed indexes). Writes go to a temp file in the target directory and are
-// renamed into place, so a crash never leaves a partial file under a final name. Blobs are
-// re-hashed when read: a blob whose content does not match its name (disk corruption,
-// tampering, a power cut before the data reached the disk) is deleted and reported missing.
+// derived from it (parsed indexes, unpacked packages). Writes go to a temp file in the target
+// directory and are renamed into place, so a crash never leaves a partial file under a final
+// name. Blobs are re-hashed when read: a blob whose content does not match its name (disk
+// corruption, tampering, a power cut before the data reached the disk) is deleted and reported
+// missing. Derived entries cannot be re-hashed (nothing signed names their hash), so each is
+// sealed: an HMAC over its key (the sha256 of the verified input) and its bytes, with a key kept
+// outside the cache (trust-state.ts). Whoever can write the cache can delete entries, not forge them.
 
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { mkdir, open, readFile, rename, stat, unlink } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { BrokkrError } from "../../errors.ts";
+import { TrustState } from "./trust-state.ts";
 
 /** Default cache root: BROKKR_CACHE_DIR, else $XDG_CACHE_HOME/brokkr, else ~/.cache/brokkr. */
 export function defaultCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
@@ -25,9 +29,12 @@ export function sha256Hex(data: Uint8Array | string): string {
 
 export class BlobCache {
   readonly root: string;
+  /** Where the sealing key and the newest InRelease dates live (never under `root`). */
+  readonly state: TrustState;
 
-  constructor(root: string = defaultCacheRoot()) {
+  constructor(root: string = defaultCacheRoot(), state: TrustState = new TrustState()) {
     this.root = root;
+    this.state = state;
   }
 
   /** Where the blob with this sha256 lives (whether or not it is there). */
@@ -88,24 +95,60 @@ export class BlobCache {
       );
     }
     const path = this.blobPath(sha256);
-    await writeAtomic(path, data);
+    await writeAtomic(path, [data]);
     return path;
   }
 
   /** A keyed store for derived data; `version` salts every key so a format change misses old entries. */
   derived(namespace: string, version: string): DerivedStore {
-    return new DerivedStore(join(this.root, "derived", namespace), version);
+    return new DerivedStore(join(this.root, "derived", namespace), version, this, namespace);
+  }
+
+  /**
+   * `data` as it is stored: a header with an HMAC binding it to `context` (name the verified
+   * input it came from, e.g. its sha256, and the format), then the bytes themselves.
+   */
+  async seal(context: string, data: Uint8Array): Promise<Buffer[]> {
+    const tag = sealTag(await this.state.sealKey(), context, data);
+    return [sealMagic, tag, Buffer.from(data.buffer, data.byteOffset, data.byteLength)];
+  }
+
+  /** The bytes of a sealed file, or undefined if the seal does not match `context` and the bytes. */
+  async unseal(context: string, file: Buffer): Promise<Buffer | undefined> {
+    const head = sealMagic.length + sealTagBytes;
+    if (file.length < head || !file.subarray(0, sealMagic.length).equals(sealMagic)) return undefined;
+    const data = file.subarray(head);
+    const want = sealTag(await this.state.sealKey(), context, data);
+    return timingSafeEqual(want, file.subarray(sealMagic.length, head)) ? data : undefined;
   }
 }
 
-/** Derived data keyed by (input hash, format version). Entries are whole files, written atomically. */
+const sealMagic = Buffer.from("brokkr-seal-1\n");
+const sealTagBytes = 32;
+
+function sealTag(key: Buffer, context: string, data: Uint8Array): Buffer {
+  // The context's length goes first, so no (context, data) pair can pass for another.
+  return createHmac("sha256", key)
+    .update(`${Buffer.byteLength(context)}:${context}`)
+    .update(data)
+    .digest();
+}
+
+/**
+ * Derived data keyed by (input hash, format version). Entries are whole files, written
+ * atomically and sealed; an entry whose seal does not match is deleted and reported missing.
+ */
 export class DerivedStore {
   readonly dir: string;
   readonly version: string;
+  readonly #cache: BlobCache;
+  readonly #namespace: string;
 
-  constructor(dir: string, version: string) {
+  constructor(dir: string, version: string, cache: BlobCache, namespace: string) {
     this.dir = dir;
     this.version = version;
+    this.#cache = cache;
+    this.#namespace = namespace;
   }
 
   pathOf(key: string): string {
@@ -114,15 +157,24 @@ export class DerivedStore {
   }
 
   async read(key: string): Promise<Buffer | undefined> {
+    let file: Buffer;
     try {
-      return await readFile(this.pathOf(key));
+      file = await readFile(this.pathOf(key));
     } catch {
       return undefined;
     }
+    const data = await this.#cache.unseal(this.#context(key), file);
+    if (data === undefined) await this.remove(key);
+    return data;
   }
 
   async write(key: string, data: Uint8Array | string): Promise<void> {
-    await writeAtomic(this.pathOf(key), data);
+    const bytes = typeof data === "string" ? Buffer.from(data) : data;
+    await writeAtomic(this.pathOf(key), await this.#cache.seal(this.#context(key), bytes));
+  }
+
+  #context(key: string): string {
+    return `${this.#namespace}\0${this.version}\0${key}`;
   }
 
   async remove(key: string): Promise<void> {
@@ -130,11 +182,37 @@ export class DerivedStore {
   }
 }
 
-async function writeAtomic(path: string, data: Uint8Array | string): Promise<void> {
+/**
+ * Reads a file that must have this sha256 (a blob checked earlier, read again later): the bytes
+ * used are the bytes checked, even if the file was swapped in between.
+ */
+export async function readChecked(path: string, sha256: string, what: string): Promise<Buffer> {
+  let data: Buffer;
+  try {
+    data = await readFile(path);
+  } catch (err) {
+    throw new BrokkrError("io", `cannot read ${what} (${path})`, { cause: err });
+  }
+  const got = sha256Hex(data);
+  if (got !== sha256.toLowerCase()) {
+    throw new BrokkrError("feed.checksum-mismatch", `${what}: the cached file has sha256 ${got}, not ${sha256}`, {
+      hint: "the cache changed under the build (another process, disk damage or tampering); run again, the file is fetched again",
+      details: { path, expected: sha256, got },
+    });
+  }
+  return data;
+}
+
+async function writeAtomic(path: string, chunks: readonly Uint8Array[]): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}-${randomBytes(6).toString("hex")}`;
   try {
-    await writeFile(tmp, data);
+    const fh = await open(tmp, "w");
+    try {
+      for (const c of chunks) await fh.writeFile(c);
+    } finally {
+      await fh.close();
+    }
     await rename(tmp, path);
   } catch (err) {
     await unlink(tmp).catch(() => {});

@@ -65,6 +65,8 @@ export async function startFakeArchive(
   opts: { suite?: string; extraIndexes?: Map<string, Buffer> } = {},
 ): Promise<FakeArchive> {
   const suite = opts.suite ?? "trixie";
+  // Trust state (sealing key, newest Release dates) of a test stays in its own dir, never the user's.
+  process.env["BROKKR_STATE_DIR"] ??= join(dir, "state");
   const [k1, k2, other] = await Promise.all(
     ["One", "Two", "Stranger"].map((n) =>
       openpgp.generateKey({

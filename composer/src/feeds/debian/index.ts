@@ -1,7 +1,8 @@
 // Public API of the Debian feed: find the mirror, verify a suite, load its package indexes,
 // fetch .debs into the content-addressed cache.
 
-export { BlobCache, DerivedStore, defaultCacheRoot, sha256Hex } from "./cache.ts";
+export { BlobCache, DerivedStore, defaultCacheRoot, readChecked, sha256Hex } from "./cache.ts";
+export { defaultStateDir, TrustState } from "./trust-state.ts";
 export { forEachStanza, type ParseOptions, parseStanzas, type Stanza } from "./deb822.ts";
 export { type FetchItem, type FetchOptions, fetchAll, fetchBytes, mapLimit } from "./http.ts";
 export { type AptSource, findMirror, readAptSources } from "./mirror.ts";
@@ -14,6 +15,7 @@ export {
   parsePackages,
 } from "./packages.ts";
 export {
+  allowExpiredFromEnv,
   defaultKeyring,
   fetchRelease,
   type Release,

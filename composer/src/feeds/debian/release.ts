@@ -7,6 +7,7 @@ import { BrokkrError } from "../../errors.ts";
 import type { BlobCache } from "./cache.ts";
 import { parseStanzas } from "./deb822.ts";
 import { type FetchOptions, fetchBytes } from "./http.ts";
+import { TrustState } from "./trust-state.ts";
 
 export const defaultKeyring = "/usr/share/keyrings/debian-archive-keyring.gpg";
 
@@ -26,7 +27,7 @@ export interface Release {
   components: string[];
   /** SHA256 section: path relative to `dists/<suite>/` → size and hash. */
   files: Map<string, ReleaseFile>;
-  /** Problems that do not stop us (an expired Valid-Until); the caller decides how to show them. */
+  /** Problems that do not stop us (an expired Valid-Until that was allowed); the caller decides how to show them. */
   warnings: string[];
   /** The verified signed text (the body only, without the signature armor). */
   text: string;
@@ -41,6 +42,16 @@ export interface ReleaseOptions {
   offline?: boolean;
   http?: FetchOptions;
   now?: Date;
+  /** Keeps the newest Date seen per mirror and suite. Default: the cache's, else the default state dir. */
+  state?: TrustState;
+  /** Accept a Release past its Valid-Until (archived snapshots). Default: BROKKR_ALLOW_EXPIRED_RELEASE=1. */
+  allowExpired?: boolean;
+}
+
+/** BROKKR_ALLOW_EXPIRED_RELEASE: `1` (or `true`) accepts a Release past its Valid-Until. */
+export function allowExpiredFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+  const v = (env["BROKKR_ALLOW_EXPIRED_RELEASE"] ?? "").toLowerCase();
+  return v === "1" || v === "true";
 }
 
 /** GETs `dists/<suite>/InRelease`, verifies its signature against the keyring and parses it. */
@@ -72,9 +83,39 @@ export async function fetchRelease(
   const text = await verifyCleartext(signed, keys, url);
   const release = parseRelease(text, opts.now ?? new Date());
   checkSuite(release, suite, url);
-  // Saved only after verification, so offline mode never trusts unverified bytes.
+  checkValidUntil(release, url, opts.now ?? new Date(), opts.allowExpired ?? allowExpiredFromEnv());
+  const state = opts.state ?? opts.cache?.state ?? new TrustState();
+  await checkNotOlder(release, mirror, suite, url, state);
+  // Saved only after verification, so offline mode never trusts unverified bytes; the date is
+  // recorded after the copy, so a saved copy is never older than the recorded date.
   if (!opts.offline) await store?.write(storeKey, signed);
+  if (release.date !== undefined) await state.recordReleaseDate(mirror, suite, release.date);
   return release;
+}
+
+/** Past its Valid-Until a Release may hide security fixes published since: refuse it, as apt does. */
+function checkValidUntil(release: Release, url: string, now: Date, allow: boolean): void {
+  const until = release.validUntil;
+  if (until === undefined || until >= now) return;
+  if (allow) return; // parseRelease has put it in `warnings`
+  const name = release.codename || release.suite;
+  throw new BrokkrError("feed.release-expired", `${url}: the Release of ${name} expired at ${until.toISOString()} (Valid-Until)`, {
+    hint: "the mirror is stale or replays an old release; try another mirror (BROKKR_MIRROR), or for an archived snapshot set BROKKR_ALLOW_EXPIRED_RELEASE=1",
+    details: { url, suite: name, validUntil: until.toISOString() },
+  });
+}
+
+/** A signed Release older than one already seen is a replay (or a mirror gone back in time). */
+async function checkNotOlder(release: Release, mirror: string, suite: string, url: string, state: TrustState): Promise<void> {
+  const seen = await state.newestReleaseDate(mirror, suite);
+  if (seen === undefined) return;
+  if (release.date !== undefined && release.date >= seen) return;
+  const file = state.releaseDateFile(mirror, suite);
+  const when = release.date === undefined ? "has no Date" : `is dated ${release.date.toISOString()}`;
+  throw new BrokkrError("feed.release-replayed", `${url} ${when}, older than the ${seen.toISOString()} release of ${suite} already seen from this mirror`, {
+    hint: `the mirror replays an old release or went back in time; try again later or another mirror (BROKKR_MIRROR). If you trust it (you moved the mirror to an older snapshot on purpose), delete ${file}`,
+    details: { url, suite, date: release.date?.toISOString(), newestSeen: seen.toISOString() },
+  });
 }
 
 /** Reads every public key in a keyring file: a binary keyring (several keys back to back) or armored text. */
