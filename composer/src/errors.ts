@@ -46,6 +46,7 @@ export type ErrorCode =
   | "remote.http"
   | "remote.build-failed"
   | "remote.checksum-mismatch"
+  | "remote.unsafe-name"
   | "internal";
 
 export interface Problem {

@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdir, readFile, rename, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve, sep } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { BrokkrError, type Problem } from "./errors.ts";
@@ -60,7 +60,14 @@ export async function remoteBuild(opts: RemoteBuildOptions): Promise<RemoteBuild
       hint: e?.hint ?? `the log is at ${base}/api/builds/${build.id}/log`,
     });
   }
-  const outDir = opts.outDir ?? join("out", schematic.spec.name);
+  const outDir = opts.outDir ?? join("out", checkLocalName(schematic.spec?.name, "the spec name", base));
+  // Every name is checked before anything is written: a hostile server gets nothing on disk.
+  const names = new Set<string>();
+  for (const a of build.artifacts) {
+    const name = checkLocalName(a.file, "an artifact name", base);
+    if (names.has(name)) throw unsafeName(name, "an artifact name", base, "it is listed twice");
+    names.add(name);
+  }
   await mkdir(outDir, { recursive: true });
   const artifacts: RemoteArtifact[] = [];
   for (const a of build.artifacts) {
@@ -69,6 +76,33 @@ export async function remoteBuild(opts: RemoteBuildOptions): Promise<RemoteBuild
     artifacts.push({ ...a, path });
   }
   return { schematicId: schematic.id, buildId: build.id, outDir, artifacts };
+}
+
+/**
+ * A name the server gave that becomes one file name under the output directory: a plain name,
+ * never a path (no separators, not `.` or `..`, no NUL or control characters, not empty).
+ */
+export function checkLocalName(name: unknown, what: string, server: string): string {
+  if (typeof name !== "string") throw unsafeName(name, what, server, "it is not a string");
+  const why =
+    name === "" ? "it is empty"
+    : name === "." || name === ".." ? "it names a directory"
+    : /[/\\]/.test(name) ? "it holds a path separator"
+    : /[\x00-\x1f\x7f]/.test(name) ? "it holds NUL or a control character"
+    : Buffer.byteLength(name) > 255 ? "it is longer than 255 bytes"
+    : undefined;
+  // Belt and braces: whatever the rules above miss, the joined path must stay inside the directory.
+  const dir = resolve("out");
+  if (why === undefined && !resolve(dir, name).startsWith(dir + sep)) throw unsafeName(name, what, server, "it leaves the directory");
+  if (why !== undefined) throw unsafeName(name, what, server, why);
+  return name;
+}
+
+function unsafeName(name: unknown, what: string, server: string, why: string): BrokkrError {
+  return new BrokkrError("remote.unsafe-name", `${server} sent ${what} ${JSON.stringify(name)} that is not a plain file name: ${why}; nothing was written`, {
+    hint: "the server is broken or hostile; only use Brokkr servers you trust, and report this to whoever runs it",
+    details: { name, server },
+  });
 }
 
 /** Follows the SSE log to its `end` event, reconnecting with Last-Event-ID if the stream breaks. */
