@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -10,6 +10,9 @@ import tar from "tar-stream";
 import { BrokkrError } from "../errors.ts";
 import { BlobCache, sha256Hex } from "../feeds/debian/cache.ts";
 import { prepareLimineDir } from "./limine-fetch.ts";
+
+// The key that seals the unpacked directory's manifest lives here, outside every test cache.
+process.env["BROKKR_STATE_DIR"] = mkdtempSync(join(tmpdir(), "brokkr-lf-state-"));
 
 /** A GitHub-style archive of a binary tag: everything under one top directory. */
 async function tarball(): Promise<Buffer> {
@@ -64,6 +67,31 @@ test("a tarball whose hash differs from the pin is refused, and so is a missing 
       prepareLimineDir(cache, { BROKKR_LIMINE_URL: srv.url }),
       (e: unknown) => e instanceof BrokkrError && /without a BROKKR_LIMINE_SHA256/.test(e.message),
     );
+  } finally {
+    srv.close();
+  }
+});
+
+test("Limine files rewritten in the cache are never used: the pinned tarball is unpacked again", async () => {
+  const body = await tarball();
+  const srv = await serve(body);
+  try {
+    const cache = new BlobCache(mkdtempSync(join(tmpdir(), "brokkr-lf-")));
+    const env = { BROKKR_LIMINE_URL: srv.url, BROKKR_LIMINE_SHA256: sha256Hex(body) };
+    const dir = await prepareLimineDir(cache, env);
+    srv.close(); // from here on only the cached (verified) tarball may be used
+    const efi = join(dir, "BOOTX64.EFI");
+    const good = readFileSync(efi, "utf8");
+    // Whoever writes the cache swaps the loader and rewrites the marker beside it.
+    writeFileSync(efi, "evil loader");
+    writeFileSync(join(dir, ".complete"), JSON.stringify({ "BOOTX64.EFI": sha256Hex("evil loader") }));
+    assert.equal(await prepareLimineDir(cache, env), dir);
+    assert.equal(readFileSync(efi, "utf8"), good, "the swapped loader was kept");
+    // An extra file slipped in is noticed too.
+    writeFileSync(join(dir, "BOOTAA64.EFI"), "evil");
+    await prepareLimineDir(cache, env);
+    assert.ok(!existsSync(join(dir, "BOOTAA64.EFI")));
+    assert.equal(readFileSync(efi, "utf8"), good);
   } finally {
     srv.close();
   }

@@ -2,8 +2,10 @@
 // for machines without /usr/share/limine. The tarball is kept in the blob cache by its hash and
 // the files Brokkr uses are unpacked once into <cache>/limine/<sha256>/, flattened by name, so
 // a GitHub archive of a `-binary` tag (everything under one top directory) works as it is.
-import { existsSync } from "node:fs";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+// The unpacked directory is derived data: its `.complete` file lists each file's sha256 under a
+// seal bound to the tarball's sha256 (feeds/debian/cache.ts), and every file is checked against
+// it before use, so files put there by whoever can write the cache are never booted.
+import { mkdir, readFile, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { Readable } from "node:stream";
 import zlib from "node:zlib";
@@ -26,10 +28,41 @@ export async function prepareLimineDir(cache: BlobCache, env: NodeJS.ProcessEnv 
     });
   }
   const dir = join(cache.root, "limine", sha256);
-  if (existsSync(join(dir, ".complete"))) return dir;
+  if (await isIntact(dir, sha256, cache)) return dir;
   const tarball = (await cache.read(sha256)) ?? (await download(url, sha256, cache));
   await unpackLimine(tarball, dir);
+  await writeManifest(dir, sha256, cache);
   return dir;
+}
+
+const manifestName = ".complete";
+const sealContext = (sha256: string) => `limine\0v1\0${sha256}`;
+
+/** Lists each unpacked file's sha256 in `.complete`, sealed to the tarball's sha256. */
+async function writeManifest(dir: string, sha256: string, cache: BlobCache): Promise<void> {
+  const files: Record<string, string> = {};
+  for (const name of (await readdir(dir)).filter((n) => n !== manifestName).sort()) {
+    files[name] = sha256Hex(await readFile(join(dir, name)));
+  }
+  const chunks = await cache.seal(sealContext(sha256), Buffer.from(JSON.stringify(files)));
+  await writeFile(join(dir, manifestName), Buffer.concat(chunks));
+}
+
+/** True if `.complete` is sealed for this tarball and the directory holds exactly its files. */
+async function isIntact(dir: string, sha256: string, cache: BlobCache): Promise<boolean> {
+  try {
+    const manifest = await cache.unseal(sealContext(sha256), await readFile(join(dir, manifestName)));
+    if (manifest === undefined) return false;
+    const files = JSON.parse(manifest.toString("utf8")) as Record<string, string>;
+    const present = (await readdir(dir)).filter((n) => n !== manifestName).sort();
+    if (present.join("/") !== Object.keys(files).sort().join("/")) return false;
+    for (const name of present) {
+      if (sha256Hex(await readFile(join(dir, name))) !== files[name]) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function download(url: string, sha256: string, cache: BlobCache): Promise<Buffer> {
@@ -96,7 +129,6 @@ export async function unpackLimine(tarball: Buffer, dir: string): Promise<void> 
       hint: "use an archive of a Limine binary release (a `-binary` tag)",
     });
   }
-  await writeFile(join(tmp, ".complete"), "");
   await rm(dir, { recursive: true, force: true });
   await mkdir(join(dir, ".."), { recursive: true });
   await rename(tmp, dir);
