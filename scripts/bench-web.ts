@@ -99,7 +99,7 @@ async function memorySpeed(path: string): Promise<number> {
 
 export async function benchWeb(spec: string): Promise<string> {
   const dataDir = mkdtempSync(join(tmpdir(), "brokkr-bench-web-"));
-  const server = await startServer({ port: 0, host: "127.0.0.1", dataDir, databaseUrl: undefined, concurrency: 2, ui: false });
+  const server = await startServer({ port: 0, host: "127.0.0.1", dataDir, databaseUrl: undefined, buildConcurrency: 2, ui: false });
   try {
     const base = server.url;
     const created = await fetch(`${base}/api/schematics`, {

@@ -10,6 +10,7 @@ import { planPackages } from "../src/build/plan.ts";
 import { driverModules, loadCatalog } from "../src/catalog/index.ts";
 import { BlobCache } from "../src/feeds/debian/cache.ts";
 import { findMirror } from "../src/feeds/debian/mirror.ts";
+import { getSettings } from "../src/settings/index.ts";
 import { debianArch, fetchDebs, loadPackages } from "../src/feeds/debian/packages.ts";
 import { selectModules } from "../src/kernel/modules.ts";
 import { buildIndex } from "../src/resolve/package-index.ts";
@@ -24,7 +25,7 @@ describe("catalog truth against the archive", { timeout: 30 * 60_000 }, async ()
   const catalog = await loadCatalog(repo);
   // Its own cache: this test runs as root, and root must not leave files in the cache that
   // the rootless e2e builds (as nobody) write to.
-  const cache = new BlobCache(process.env["BROKKR_E2E_TRUTH_CACHE"] ?? join(tmpdir(), "brokkr-e2e-truth-cache"));
+  const cache = new BlobCache(getSettings().e2eTruthCache ?? join(tmpdir(), "brokkr-e2e-truth-cache"));
   const mirror = findMirror();
 
   for (const arch of ARCHES) {

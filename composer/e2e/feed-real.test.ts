@@ -8,7 +8,6 @@ import { after, test } from "node:test";
 import { BrokkrError } from "../src/errors.ts";
 import {
   BlobCache,
-  defaultKeyring,
   fetchBytes,
   fetchRelease,
   findMirror,
@@ -16,8 +15,9 @@ import {
   readKeyring,
 } from "../src/feeds/debian/index.ts";
 import { verifyCleartext } from "../src/feeds/debian/release.ts";
+import { getSettings } from "../src/settings/index.ts";
 
-const keyring = process.env["BROKKR_KEYRING"] ?? defaultKeyring;
+const keyring = getSettings().keyring;
 const dir = mkdtempSync(join(tmpdir(), "brokkr-e2e-feed-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -5,6 +5,7 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, symlinkSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { getSettings } from "../src/settings/index.ts";
 
 export const repo = fileURLToPath(new URL("../..", import.meta.url));
 export const cli = join(repo, "composer/src/cli.ts");
@@ -27,7 +28,7 @@ export function userDir(prefix: string): string {
 
 /** The package cache shared by e2e runs (and CI runs on one machine): only packages, never images. */
 export function sharedCache(): string {
-  const dir = process.env["BROKKR_E2E_CACHE"] ?? join(tmpdir(), "brokkr-e2e-cache");
+  const dir = getSettings().e2eCache ?? join(tmpdir(), "brokkr-e2e-cache");
   mkdirSync(dir, { recursive: true });
   if (isRoot) chownSync(dir, nobody, nobody);
   return dir;
@@ -63,13 +64,14 @@ export interface RunResult {
 /** Runs `node cli.ts ARGS` as nobody (when we are root) with PATH = a dir holding only node. */
 export function runCli(args: string[], env: Record<string, string> = {}): Promise<RunResult> {
   const home = userDir("brokkr-home-");
+  const mirror = getSettings().mirror;
   const fullEnv: Record<string, string> = {
     PATH: nodeOnlyPath(),
     HOME: home,
     BROKKR_STATE_DIR: sharedState(),
-    BROKKR_ALLOW_EXPIRED_RELEASE: process.env["BROKKR_ALLOW_EXPIRED_RELEASE"] ?? "1",
+    BROKKR_ALLOW_EXPIRED_RELEASE: getSettings().allowExpiredRelease ? "1" : "0",
     CI: "true",
-    ...(process.env["BROKKR_MIRROR"] ? { BROKKR_MIRROR: process.env["BROKKR_MIRROR"] } : {}),
+    ...(mirror ? { BROKKR_MIRROR: mirror } : {}),
     ...env,
   };
   const uid = isRoot ? nobody : undefined;

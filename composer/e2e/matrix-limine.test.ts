@@ -10,8 +10,9 @@ import { execFileSync } from "node:child_process";
 import { closeSync, copyFileSync, existsSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { DEFAULT_LIMINE_DIR, detectLimineVersion } from "../src/boot/limine.ts";
+import { detectLimineVersion } from "../src/boot/limine.ts";
 import { bootTest } from "../src/qemu/boot-test.ts";
+import { getSettings } from "../src/settings/index.ts";
 import { repo, runCli, sharedCache, userDir } from "./helpers.ts";
 
 type Arch = "x86_64" | "aarch64" | "riscv64";
@@ -20,7 +21,7 @@ interface Manifest {
   spec: { arch: Arch; boot: { firmware: "uefi" | "bios" }; system: { hostname: string } };
 }
 
-const limineDir = process.env["BROKKR_LIMINE_DIR"] || DEFAULT_LIMINE_DIR;
+const limineDir = getSettings().limineDir;
 const skipReason = existsSync(join(limineDir, "BOOTX64.EFI"))
   ? undefined
   : `no Limine files in ${limineDir}: set BROKKR_LIMINE_DIR to a Limine binary release (Limine is in no registry reachable here)`;

@@ -1,8 +1,9 @@
 // Renders build events: one live status line on a terminal, plain lines in CI and pipes.
 import type { BuildEvent } from "./build/progress.ts";
+import { getSettings } from "./settings/index.ts";
 
 export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): (e: BuildEvent) => void {
-  const live = stream.isTTY === true && !process.env["CI"];
+  const live = stream.isTTY === true && !getSettings().ci;
   let downloaded = 0;
   const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
   return (e) => {

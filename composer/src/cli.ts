@@ -8,12 +8,13 @@ import { loadCatalog } from "./catalog/index.ts";
 import { progressPrinter } from "./cli-progress.ts";
 import { runScriptCommand } from "./cli-script.ts";
 import { BrokkrError, exitCodeOf, formatError } from "./errors.ts";
-import { loadSpecFile, repoRoot } from "./load-spec.ts";
+import { loadSpecFile } from "./load-spec.ts";
 import { formatMatrix, matrixCells } from "./matrix/matrix.ts";
 import { build, type Manifest } from "./pipeline.ts";
 import { attachmentOf, bootTest } from "./qemu/boot-test.ts";
 import { guestFor } from "./qemu/firmware.ts";
 import { remoteBuild } from "./remote.ts";
+import { getSettings } from "./settings/index.ts";
 
 const usage = `brokkr — declarative OS images from Debian packages, rootless
 
@@ -32,8 +33,8 @@ usage:
                                              build on a Brokkr server, follow its log, download
                                              and check every artifact (default DIR: out/<name>)
 
-environment: BROKKR_MIRROR, BROKKR_CACHE_DIR, BROKKR_STATE_DIR, BROKKR_KEYRING,
-  BROKKR_ALLOW_EXPIRED_RELEASE, SOURCE_DATE_EPOCH, BROKKR_SERVER
+environment: BROKKR_MIRROR, BROKKR_CACHE_DIR, BROKKR_KEYRING, SOURCE_DATE_EPOCH, BROKKR_SERVER, ...
+  (every variable: the README, or composer/src/settings/table.ts)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -58,8 +59,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage);
     return command || values.help ? 0 : 1;
   }
-  if (command === "remote") return runRemote(rest, values.server ?? process.env["BROKKR_SERVER"], values.out);
-  const catalog = await loadCatalog(repoRoot());
+  if (command === "remote") return runRemote(rest, values.server ?? getSettings().server, values.out);
+  const catalog = await loadCatalog();
 
   switch (command) {
     case "validate": {

@@ -34,6 +34,7 @@ export type ErrorCode =
   | "qemu.failed"
   | "qemu.unsupported"
   | "io"
+  | "config.invalid"
   | "service.bad-request"
   | "service.not-found"
   | "service.method-not-allowed"
@@ -82,6 +83,7 @@ const exitCodes: Partial<Record<ErrorCode, number>> = {
   "spec.parse": 1,
   "catalog.invalid": 1,
   "catalog.not-found": 1,
+  "config.invalid": 78,
   "qemu.timeout": 3,
   "qemu.failed": 3,
   internal: 70,

@@ -1,13 +1,8 @@
 // Reads a spec file and checks it against the catalog: the one way every entry point loads a spec.
 import { readFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
 import type { Catalog } from "./catalog/index.ts";
 import { BrokkrError } from "./errors.ts";
 import { checkSpecText, type ImageSpec, schematicId } from "./spec/index.ts";
-
-export function repoRoot(): string {
-  return process.env["BROKKR_CATALOG"] ?? fileURLToPath(new URL("../..", import.meta.url));
-}
 
 export async function loadSpecFile(file: string, catalog: Catalog): Promise<{ spec: ImageSpec; schematicId: string }> {
   let text: string;

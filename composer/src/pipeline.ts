@@ -33,6 +33,7 @@ import type { LockEntry } from "./feeds/debian/types.ts";
 import { configureRootfs } from "./rootfs/configure.ts";
 import type { InstalledPackage } from "./rootfs/installed.ts";
 import { Tree } from "./rootfs/tree.ts";
+import { getSettings } from "./settings/index.ts";
 import type { ImageSpec } from "./spec/index.ts";
 
 export interface BuildOptions {
@@ -99,7 +100,7 @@ export async function build(opts: BuildOptions): Promise<Manifest> {
     const entries = plan.rootfs.map((p, i) => dataEntries(unpacked[i]!.dataTar, p.package));
     // The newest file in the locked packages: a date that depends only on the lock.
     const sde =
-      Number(process.env["SOURCE_DATE_EPOCH"]) ||
+      getSettings().sourceDateEpoch ||
       entries.reduce((max, es) => es.reduce((m, e) => Math.max(m, e.mtime), max), 0);
     const t = new Tree({ sourceDateEpoch: sde });
     t.createMergedUsr(spec.arch);

@@ -10,6 +10,7 @@ import { after, test } from "node:test";
 import { isRoot, repo, sharedCache, sharedState, userDir } from "../../composer/e2e/helpers.ts";
 import { bootTest } from "../../composer/src/qemu/boot-test.ts";
 import { trackChild } from "../../composer/src/qemu/reaper.ts";
+import { getSettings } from "../../composer/src/settings/index.ts";
 import { freePort } from "../lib/db/test-postgres.ts";
 import { readSse } from "../server/test-server.ts";
 
@@ -28,6 +29,7 @@ after(async () => {
 });
 
 async function startServer(port: number): Promise<string> {
+  const mirror = getSettings().mirror;
   const env: Record<string, string> = {
     PATH: process.env["PATH"] ?? "/usr/bin:/bin",
     HOME: userDir("brokkr-pxe-home-"),
@@ -38,7 +40,7 @@ async function startServer(port: number): Promise<string> {
     BROKKR_STATE_DIR: sharedState(),
     BROKKR_UI: "off",
     CI: "true",
-    ...(process.env["BROKKR_MIRROR"] ? { BROKKR_MIRROR: process.env["BROKKR_MIRROR"] } : {}),
+    ...(mirror ? { BROKKR_MIRROR: mirror } : {}),
   };
   const child = spawn(process.execPath, [join(repo, "web/server/main.ts")], {
     cwd: repo,

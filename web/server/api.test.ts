@@ -6,11 +6,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { parse } from "yaml";
-import { repoRoot } from "../../composer/src/load-spec.ts";
+import { getSettings } from "../../composer/src/settings/index.ts";
 import { createFakeBuilder, fakeDisk } from "../lib/builds/fake-builder.ts";
 import { readSse, startTestServer } from "./test-server.ts";
 
-const minimalYaml = readFileSync(join(repoRoot(), "examples/minimal.yaml"), "utf8");
+const minimalYaml = readFileSync(join(getSettings().root, "examples/minimal.yaml"), "utf8");
 const fake = createFakeBuilder();
 let server: Awaited<ReturnType<typeof startTestServer>>;
 const statuses: number[] = [];

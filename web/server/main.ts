@@ -1,12 +1,11 @@
-// The Brokkr server: `node web/server/main.ts`. Environment: PORT (3000), HOST (0.0.0.0),
-// BROKKR_DATA_DIR (<repo>/.brokkr/data), DATABASE_URL (a PostgreSQL instead of the embedded
-// one), BROKKR_BUILD_CONCURRENCY (1), and the composer's BROKKR_CACHE_DIR, BROKKR_MIRROR.
+// The Brokkr server: `node web/server/main.ts`. Its settings (PORT, BROKKR_DATA_DIR, ...) are
+// the server lines of composer/src/settings/table.ts, documented in web/README.md.
 import { formatError } from "../../composer/src/errors.ts";
-import { configFromEnv } from "./config.ts";
+import { getSettings } from "../../composer/src/settings/index.ts";
 import { startServer } from "./start.ts";
 
 try {
-  const config = configFromEnv();
+  const config = getSettings();
   const running = await startServer(config);
   const ui = { next: "UI served", missing: "UI not built: npx next build web", off: "UI off" }[running.ui];
   process.stdout.write(`brokkr: listening on ${running.url} (${ui}; data in ${config.dataDir})\n`);

@@ -6,14 +6,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { repoRoot } from "../../composer/src/load-spec.ts";
+import { getSettings } from "../../composer/src/settings/index.ts";
 import { remoteBuild } from "../../composer/src/remote.ts";
 import { createFakeBuilder, fakeDisk } from "../lib/builds/fake-builder.ts";
 import { startTestServer } from "./test-server.ts";
 
 const fake = createFakeBuilder();
 let server: Awaited<ReturnType<typeof startTestServer>>;
-const minimal = join(repoRoot(), "examples/minimal.yaml");
+const minimal = join(getSettings().root, "examples/minimal.yaml");
 const tmp = mkdtempSync(join(tmpdir(), "brokkr-remote-"));
 
 before(async () => {
@@ -67,7 +67,7 @@ test("a download whose bytes do not match the sha256 is refused and not kept", a
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(repoRoot(), "composer/src/cli.ts"), ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [join(getSettings().root, "composer/src/cli.ts"), ...args], { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d));

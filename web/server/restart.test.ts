@@ -5,13 +5,13 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
-import { repoRoot } from "../../composer/src/load-spec.ts";
+import { getSettings } from "../../composer/src/settings/index.ts";
 import { createFakeBuilder } from "../lib/builds/fake-builder.ts";
 import { openDatabase } from "../lib/db/client.ts";
 import * as repo from "../lib/db/repo.ts";
 import { readSse, startTestServer } from "./test-server.ts";
 
-const minimalYaml = readFileSync(join(repoRoot(), "examples/minimal.yaml"), "utf8");
+const minimalYaml = readFileSync(join(getSettings().root, "examples/minimal.yaml"), "utf8");
 const orphan = "11111111-2222-4333-8444-555555555555";
 
 test("after a restart an interrupted build is failed, its staging dir gone, nothing of it downloadable", async () => {

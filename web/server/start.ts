@@ -4,7 +4,6 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { type Catalog, loadCatalog } from "../../composer/src/catalog/index.ts";
-import { repoRoot } from "../../composer/src/load-spec.ts";
 import type { Builder } from "../lib/builds/builder.ts";
 import { openDatabase } from "../lib/db/client.ts";
 import { createImageService, type ImageService } from "../lib/service/image-service.ts";
@@ -30,13 +29,13 @@ export interface StartOverrides {
 
 export async function startServer(config: ServerConfig, overrides: StartOverrides = {}): Promise<RunningServer> {
   const database = await openDatabase({ url: config.databaseUrl, dataDir: join(config.dataDir, "pglite") });
-  const catalog = overrides.catalog ?? (await loadCatalog(repoRoot()));
+  const catalog = overrides.catalog ?? (await loadCatalog());
   const service = await createImageService({
     db: database.db,
     dataDir: config.dataDir,
     catalog,
     builder: overrides.builder,
-    concurrency: config.concurrency,
+    concurrency: config.buildConcurrency,
   });
   setService(service);
   const ui = config.ui

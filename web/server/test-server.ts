@@ -19,7 +19,7 @@ export interface TestServerOptions {
 export async function startTestServer(opts: TestServerOptions = {}): Promise<RunningServer & { dataDir: string }> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "brokkr-server-"));
   const running = await startServer(
-    { port: 0, host: "127.0.0.1", dataDir, databaseUrl: opts.databaseUrl, concurrency: opts.concurrency ?? 1, ui: false },
+    { port: 0, host: "127.0.0.1", dataDir, databaseUrl: opts.databaseUrl, buildConcurrency: opts.concurrency ?? 1, ui: false },
     { builder: opts.builder },
   );
   const ownDir = opts.dataDir === undefined && !opts.keep;

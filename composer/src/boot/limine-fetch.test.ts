@@ -9,6 +9,7 @@ import zlib from "node:zlib";
 import tar from "tar-stream";
 import { BrokkrError } from "../errors.ts";
 import { BlobCache, sha256Hex } from "../feeds/debian/cache.ts";
+import { resolveSettings } from "../settings/index.ts";
 import { prepareLimineDir } from "./limine-fetch.ts";
 
 // The key that seals the unpacked directory's manifest lives here, outside every test cache.
@@ -34,7 +35,7 @@ async function serve(body: Buffer): Promise<{ url: string; close: () => void }> 
 
 test("without a URL the directory is BROKKR_LIMINE_DIR", async () => {
   const cache = new BlobCache(mkdtempSync(join(tmpdir(), "brokkr-lf-")));
-  assert.equal(await prepareLimineDir(cache, { BROKKR_LIMINE_DIR: "/opt/limine" }), "/opt/limine");
+  assert.equal(await prepareLimineDir(cache, resolveSettings({ BROKKR_LIMINE_DIR: "/opt/limine" })), "/opt/limine");
 });
 
 test("a pinned tarball is downloaded, checked, cached and unpacked flat, once", async () => {
@@ -42,7 +43,7 @@ test("a pinned tarball is downloaded, checked, cached and unpacked flat, once", 
   const srv = await serve(body);
   try {
     const cache = new BlobCache(mkdtempSync(join(tmpdir(), "brokkr-lf-")));
-    const env = { BROKKR_LIMINE_URL: srv.url, BROKKR_LIMINE_SHA256: sha256Hex(body) };
+    const env = resolveSettings({ BROKKR_LIMINE_URL: srv.url, BROKKR_LIMINE_SHA256: sha256Hex(body) });
     const dir = await prepareLimineDir(cache, env);
     assert.equal(readFileSync(join(dir, "BOOTX64.EFI"), "utf8"), "Limine 8.2.0 (x86-64, UEFI)");
     assert.ok(!existsSync(join(dir, "limine.c")), "only Limine's boot files are kept");
@@ -60,11 +61,11 @@ test("a tarball whose hash differs from the pin is refused, and so is a missing 
   try {
     const cache = new BlobCache(mkdtempSync(join(tmpdir(), "brokkr-lf-")));
     await assert.rejects(
-      prepareLimineDir(cache, { BROKKR_LIMINE_URL: srv.url, BROKKR_LIMINE_SHA256: "0".repeat(64) }),
+      prepareLimineDir(cache, resolveSettings({ BROKKR_LIMINE_URL: srv.url, BROKKR_LIMINE_SHA256: "0".repeat(64) })),
       (e: unknown) => e instanceof BrokkrError && e.code === "boot.limine-missing" && /not BROKKR_LIMINE_SHA256/.test(e.message),
     );
     await assert.rejects(
-      prepareLimineDir(cache, { BROKKR_LIMINE_URL: srv.url }),
+      prepareLimineDir(cache, resolveSettings({ BROKKR_LIMINE_URL: srv.url })),
       (e: unknown) => e instanceof BrokkrError && /without a BROKKR_LIMINE_SHA256/.test(e.message),
     );
   } finally {

@@ -12,17 +12,21 @@ import zlib from "node:zlib";
 import tar from "tar-stream";
 import { BrokkrError } from "../errors.ts";
 import { type BlobCache, sha256Hex } from "../feeds/debian/cache.ts";
+import { getSettings, type Settings } from "../settings/index.ts";
 import { findLimineDir } from "./limine.ts";
 
 /** The Limine files we read; anything else in the tarball is skipped. */
 const wanted = /^(BOOT(X64|AA64|RISCV64)\.EFI|limine-bios\.sys|limine-bios-hdd\.(h|bin)|limine-bios-cd\.bin)$/;
 
 /** The directory holding Limine's files: unpacked from BROKKR_LIMINE_URL if set, else BROKKR_LIMINE_DIR. */
-export async function prepareLimineDir(cache: BlobCache, env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  const url = env["BROKKR_LIMINE_URL"];
-  if (!url) return findLimineDir(env);
-  const sha256 = (env["BROKKR_LIMINE_SHA256"] ?? "").toLowerCase();
-  if (!/^[0-9a-f]{64}$/.test(sha256)) {
+export async function prepareLimineDir(
+  cache: BlobCache,
+  settings: Pick<Settings, "limineUrl" | "limineSha256" | "limineDir"> = getSettings(),
+): Promise<string> {
+  const url = settings.limineUrl;
+  if (!url) return findLimineDir(settings);
+  const sha256 = settings.limineSha256;
+  if (sha256 === undefined) {
     throw new BrokkrError("boot.limine-missing", "BROKKR_LIMINE_URL is set without a BROKKR_LIMINE_SHA256 to check it against", {
       hint: "set BROKKR_LIMINE_SHA256 to the sha256 (64 hex digits) of the tarball",
     });

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { BrokkrError } from "../errors.ts";
+import { resolveSettings } from "../settings/index.ts";
 import {
   detectLimineVersion,
   findLimineDir,
@@ -107,8 +108,8 @@ test("a missing file or an old Limine fails at once, naming BROKKR_LIMINE_DIR", 
     () => loadLimine({ arch: "x86_64", firmware: "uefi", dir: fakeRelease("7.13.3") }),
     (e: unknown) => e instanceof BrokkrError && /too old/.test(e.message),
   );
-  assert.equal(findLimineDir({}), "/usr/share/limine");
-  assert.equal(findLimineDir({ BROKKR_LIMINE_DIR: dir }), dir);
+  assert.equal(findLimineDir(resolveSettings({})), "/usr/share/limine");
+  assert.equal(findLimineDir(resolveSettings({ BROKKR_LIMINE_DIR: dir })), dir);
 });
 
 test("a header without an array is refused", () => {

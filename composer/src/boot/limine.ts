@@ -16,6 +16,7 @@ import { assertSafe, limineValue } from "../spec/output-languages.ts";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { BrokkrError } from "../errors.ts";
+import { getSettings, type Settings, settingsTable } from "../settings/index.ts";
 
 export type LimineArch = "x86_64" | "aarch64" | "riscv64";
 
@@ -38,7 +39,6 @@ export interface LimineFiles {
   bios?: { sys: Buffer; hdd: Buffer; cd?: Buffer };
 }
 
-export const DEFAULT_LIMINE_DIR = "/usr/share/limine";
 /** The oldest release whose config syntax we write (v8 introduced `limine.conf`). */
 const MIN_MAJOR = 8;
 
@@ -49,8 +49,8 @@ const efiNames: Record<LimineArch, string> = {
 };
 
 /** Where the Limine files are: BROKKR_LIMINE_DIR, else the distribution path. */
-export function findLimineDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env["BROKKR_LIMINE_DIR"] || DEFAULT_LIMINE_DIR;
+export function findLimineDir(settings: Pick<Settings, "limineDir"> = getSettings()): string {
+  return settings.limineDir;
 }
 
 /**
@@ -84,7 +84,7 @@ function readLimineFile(dir: string, name: string): Buffer {
     return readFileSync(path);
   } catch (cause) {
     throw new BrokkrError("boot.limine-missing", `boot.protocol limine needs Limine's ${name}, which is not in ${dir}`, {
-      hint: `set BROKKR_LIMINE_DIR to a directory holding a Limine binary release (BOOTX64.EFI, BOOTAA64.EFI, BOOTRISCV64.EFI, limine-bios.sys, limine-bios-hdd.h, limine-bios-cd.bin); the default is ${DEFAULT_LIMINE_DIR}`,
+      hint: `set BROKKR_LIMINE_DIR to a directory holding a Limine binary release (BOOTX64.EFI, BOOTAA64.EFI, BOOTRISCV64.EFI, limine-bios.sys, limine-bios-hdd.h, limine-bios-cd.bin); the default is ${settingsTable.limineDir.shownDefault}`,
       details: { dir, file: name },
       cause,
     });

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { BrokkrError } from "../errors.ts";
+import { getSettings } from "../settings/index.ts";
 import {
   alignUp,
   createPe,
@@ -220,7 +221,7 @@ test("buildUki rejects stubs and kernels that cannot make a UKI", () => {
 
 // With BROKKR_TEST_STUB=/path/to/linuxx64.efi.stub (and optionally BROKKR_TEST_KERNEL=vmlinuz)
 // the same checks run on Debian's real systemd-stub.
-const realStub = process.env["BROKKR_TEST_STUB"];
+const realStub = getSettings().testStub;
 test("buildUki on the real systemd-stub", { skip: !hasObjdump && "objdump not installed" }, (t) => {
   if (!realStub) {
     t.skip("BROKKR_TEST_STUB is not set (path to linuxx64.efi.stub from systemd-boot-efi)");
@@ -233,7 +234,7 @@ test("buildUki on the real systemd-stub", { skip: !hasObjdump && "objdump not in
     return;
   }
   const stub = readFileSync(realStub);
-  const kernelPath = process.env["BROKKR_TEST_KERNEL"];
+  const kernelPath = getSettings().testKernel;
   const linux = kernelPath ? readFileSync(kernelPath) : fakeKernel(parsePe(stub).machine);
   const opts = input({ stub, linux });
   const file = join(dir, "real.efi");

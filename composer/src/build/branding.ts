@@ -6,11 +6,12 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { BrokkrError } from "../errors.ts";
 import { readBmpInfo } from "../formats/bmp.ts";
+import { getSettings } from "../settings/index.ts";
 import type { ImageSpec } from "../spec/index.ts";
 
 /** Where assets are looked up: the build option, else BROKKR_ASSETS_DIR. */
 export function assetsDirOf(option: string | undefined): string | undefined {
-  return option ?? (process.env["BROKKR_ASSETS_DIR"] || undefined);
+  return option ?? getSettings().assetsDir;
 }
 
 export function assetCandidates(dir: string, sha256: string): string[] {

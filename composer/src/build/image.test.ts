@@ -11,6 +11,7 @@ import { BlobCache } from "../feeds/debian/cache.ts";
 import { writeCpio } from "../formats/cpio.ts";
 import { Tree } from "../rootfs/tree.ts";
 import { buildInitramfs, buildInitramfsCached } from "./image.ts";
+import { rereadSettings } from "../settings/index.ts";
 
 function sampleTree(): Tree {
   const tree = new Tree({ sourceDateEpoch: 1_700_000_000 });
@@ -38,6 +39,7 @@ test("buildInitramfs gives zstd that Node and the host's zstd decode to the same
 test("buildInitramfsCached: a rebuild takes the cached zstd; a rewritten or damaged cache entry is made again", async () => {
   const dir = mkdtempSync(join(tmpdir(), "brokkr-initramfs-cache-"));
   process.env["BROKKR_STATE_DIR"] = join(dir, "state"); // the sealing key, outside the cache
+  rereadSettings();
   try {
     const cache = new BlobCache(join(dir, "cache"));
     const fresh = buildInitramfs(sampleTree());
@@ -72,6 +74,7 @@ test("buildInitramfsCached: a rebuild takes the cached zstd; a rewritten or dama
     assert.ok(readFileSync(entry).subarray(-fresh.length).equals(fresh), "and is replaced");
   } finally {
     delete process.env["BROKKR_STATE_DIR"];
+    rereadSettings();
     rmSync(dir, { recursive: true, force: true });
   }
 });

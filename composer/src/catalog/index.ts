@@ -1,5 +1,5 @@
 // Public API of the catalog.
-export { loadCatalog, repoRoot } from "./load.ts";
+export { loadCatalog } from "./load.ts";
 export {
   type ArchSupport,
   type Catalog,

@@ -3,10 +3,10 @@
 // are reported together, each naming the file and the field.
 import { access, readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
 import { LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import { BrokkrError, type Problem } from "../errors.ts";
+import { getSettings } from "../settings/index.ts";
 import { formatPath, issuesToProblems } from "../spec/problems.ts";
 import { idPattern } from "../spec/patterns.ts";
 import {
@@ -21,9 +21,6 @@ import {
   unitFileSchema,
 } from "./models.ts";
 
-/** The repository root, where the catalog folders live. */
-export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
-
 interface Found {
   id: string;
   file: string;
@@ -31,7 +28,7 @@ interface Found {
   dir: string;
 }
 
-export async function loadCatalog(root: string = repoRoot): Promise<Catalog> {
+export async function loadCatalog(root: string = getSettings().root): Promise<Catalog> {
   const problems: Problem[] = [];
   const [kernelFiles, driverFiles, portFiles, unitFiles] = await Promise.all([
     listYaml(join(root, "kernel")),

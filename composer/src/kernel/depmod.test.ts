@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, it } from "node:test";
 import { BrokkrError } from "../errors.ts";
+import { getSettings } from "../settings/index.ts";
 import { buildModuleIndexes, normalizeAlias, pathToModname } from "./depmod.ts";
 import { buildModuleElf, type ElfOptions } from "./elf-fixture.ts";
 
@@ -21,7 +22,7 @@ const release = "6.1.0-28-amd64";
 const sbin = (tool: string) =>
   ["/usr/sbin", "/sbin", "/usr/bin", "/bin"].map((d) => join(d, tool)).find(existsSync);
 /** BROKKR_DEPMOD runs the comparison against another kmod's depmod, e.g. the guest's. */
-const depmod = process.env["BROKKR_DEPMOD"] ?? sbin("depmod");
+const depmod = getSettings().testDepmod ?? sbin("depmod");
 const modprobe = sbin("modprobe");
 const modinfo = sbin("modinfo");
 const hasXz = existsSync("/usr/bin/xz");

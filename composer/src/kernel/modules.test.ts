@@ -3,6 +3,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { describe, it } from "node:test";
 import { BrokkrError } from "../errors.ts";
+import { forceInProcessDecoders } from "../util/decompress.ts";
 import { buildModuleElf } from "./elf-fixture.ts";
 import { type KernelFile, selectModules } from "./modules.ts";
 
@@ -66,10 +67,9 @@ describe("selectModules", () => {
       return;
     }
     const files = kernelFiles(true);
-    const saved = process.env["BROKKR_INPROCESS_DECOMPRESS"];
     // Both decoders: the host's xz, and the in-process one used when xz is absent.
-    for (const inProcess of ["0", "1"]) {
-      process.env["BROKKR_INPROCESS_DECOMPRESS"] = inProcess;
+    for (const inProcess of [false, true]) {
+      forceInProcessDecoders(inProcess);
       try {
         const sel = await selectModules(files, ["virtio_net"]);
         // failover is only reachable through net_failover.ko.xz's depends=.
@@ -82,8 +82,7 @@ describe("selectModules", () => {
         assert.equal(installed.data, files.find((f) => f.path === installed.path)!.data);
         assert.deepEqual(installed.data.subarray(0, 6), Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]));
       } finally {
-        if (saved === undefined) delete process.env["BROKKR_INPROCESS_DECOMPRESS"];
-        else process.env["BROKKR_INPROCESS_DECOMPRESS"] = saved;
+        forceInProcessDecoders(false);
       }
     }
   });

@@ -8,8 +8,10 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { parse } from "yaml";
 import type { z } from "zod";
-import { repoRoot } from "../catalog/load.ts";
+import { getSettings } from "../settings/index.ts";
 import { findDrift, schemaFiles, schemasDir } from "./write-schemas.ts";
+
+const repoRoot = getSettings().root;
 
 async function compile(file: string) {
   const ajv = new Ajv2020({ strict: true, allErrors: true });

@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { describe, it } from "node:test";
 import { BrokkrError } from "../errors.ts";
 import { compressFixture } from "../rootfs/deb-fixture.ts";
-import { type CompressionKind, decompress, kindFromName } from "./decompress.ts";
+import { type CompressionKind, decompress, forceInProcessDecoders, kindFromName } from "./decompress.ts";
 
 /** Deterministic, partly compressible data: text runs between pseudo-random blocks. */
 function sampleData(): Buffer {
@@ -33,13 +33,11 @@ function hasTool(name: string): boolean {
 
 /** Runs `fn` with the in-process decoders forced on or off. */
 async function withPath<T>(inProcess: boolean, fn: () => Promise<T>): Promise<T> {
-  const saved = process.env["BROKKR_INPROCESS_DECOMPRESS"];
-  process.env["BROKKR_INPROCESS_DECOMPRESS"] = inProcess ? "1" : "0";
+  forceInProcessDecoders(inProcess);
   try {
     return await fn();
   } finally {
-    if (saved === undefined) delete process.env["BROKKR_INPROCESS_DECOMPRESS"];
-    else process.env["BROKKR_INPROCESS_DECOMPRESS"] = saved;
+    forceInProcessDecoders(false);
   }
 }
 

@@ -30,9 +30,15 @@ export function kindFromName(name: string): CompressionKind {
   return "none";
 }
 
-/** Whether the in-process decoders are forced (tests compare both paths). */
+let inProcessOnly = false;
+
+/** Forces the in-process decoders even when xz/zstd are installed: tests compare both paths. */
+export function forceInProcessDecoders(on: boolean): void {
+  inProcessOnly = on;
+}
+
 function inProcessForced(): boolean {
-  return process.env["BROKKR_INPROCESS_DECOMPRESS"] === "1";
+  return inProcessOnly;
 }
 
 const toolCache = new Map<string, string | null>();

@@ -5,7 +5,6 @@
 // { type: "event" } messages, then one { type: "done", files } or { type: "error", error }.
 import { loadCatalog } from "../../../composer/src/catalog/index.ts";
 import { BrokkrError } from "../../../composer/src/errors.ts";
-import { repoRoot } from "../../../composer/src/load-spec.ts";
 import { build } from "../../../composer/src/pipeline.ts";
 import type { BuildJob } from "./builder.ts";
 
@@ -23,7 +22,7 @@ function send(msg: ChildMessage): Promise<void> {
 
 async function run(job: BuildJob): Promise<void> {
   try {
-    const catalog = await loadCatalog(repoRoot());
+    const catalog = await loadCatalog();
     const manifest = await build({
       spec: job.spec,
       schematicId: job.schematicId,

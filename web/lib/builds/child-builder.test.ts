@@ -7,14 +7,14 @@ import { join } from "node:path";
 import { test } from "node:test";
 import type { BuildEvent } from "../../../composer/src/build/progress.ts";
 import { loadCatalog } from "../../../composer/src/catalog/index.ts";
-import { repoRoot } from "../../../composer/src/load-spec.ts";
+import { getSettings } from "../../../composer/src/settings/index.ts";
 import { checkSpecText, schematicId } from "../../../composer/src/spec/index.ts";
 import { childProcessBuilder } from "./child-builder.ts";
 
 test("a failing build comes back as its BrokkrError, after its progress events", async () => {
-  const catalog = await loadCatalog(repoRoot());
-  const spec = checkSpecText(readFileSync(join(repoRoot(), "examples/minimal.yaml"), "utf8"), "minimal.yaml", catalog);
-  const saved = process.env["BROKKR_MIRROR"];
+  const catalog = await loadCatalog();
+  const spec = checkSpecText(readFileSync(join(getSettings().root, "examples/minimal.yaml"), "utf8"), "minimal.yaml", catalog);
+  const saved = getSettings().mirror; // the child reads the environment, so the test sets that
   process.env["BROKKR_MIRROR"] = "http://127.0.0.1:1/debian";
   process.env["BROKKR_CACHE_DIR"] ??= mkdtempSync(join(tmpdir(), "brokkr-cache-"));
   const events: BuildEvent[] = [];

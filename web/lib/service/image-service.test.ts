@@ -7,14 +7,14 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { parse } from "yaml";
 import { type Catalog, loadCatalog } from "../../../composer/src/catalog/index.ts";
-import { repoRoot } from "../../../composer/src/load-spec.ts";
+import { getSettings } from "../../../composer/src/settings/index.ts";
 import { createFakeBuilder, type FakeBuilder, resolveFailure } from "../builds/fake-builder.ts";
 import { type Database, openDatabase } from "../db/client.ts";
 import { startPostgres } from "../db/test-postgres.ts";
 import { createImageService, type ImageService } from "./image-service.ts";
 import type { BuildRecord, LogLine } from "./types.ts";
 
-const minimal = parse(readFileSync(join(repoRoot(), "examples/minimal.yaml"), "utf8")) as Record<string, unknown>;
+const minimal = parse(readFileSync(join(getSettings().root, "examples/minimal.yaml"), "utf8")) as Record<string, unknown>;
 const named = (name: string) => ({ ...minimal, name });
 
 function ended(svc: ImageService, id: string): Promise<{ lines: LogLine[]; record: BuildRecord }> {
@@ -36,7 +36,7 @@ function suite(name: string, open: () => Promise<{ database: Database; stop?: ()
       return { svc, fake, dataDir };
     };
     before(async () => {
-      catalog = await loadCatalog(repoRoot());
+      catalog = await loadCatalog();
       ({ database, stop } = await open());
     });
     after(async () => {

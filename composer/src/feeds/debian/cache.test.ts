@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, test } from "node:test";
 import { BrokkrError } from "../../errors.ts";
+import { resolveSettings } from "../../settings/index.ts";
 import { BlobCache, defaultCacheRoot, sha256Hex } from "./cache.ts";
 import { TrustState } from "./trust-state.ts";
 
@@ -18,9 +19,9 @@ function newCache(): BlobCache {
 }
 
 test("default root: BROKKR_CACHE_DIR, then XDG_CACHE_HOME, then ~/.cache", () => {
-  assert.equal(defaultCacheRoot({ BROKKR_CACHE_DIR: "/c", XDG_CACHE_HOME: "/x" }), "/c");
-  assert.equal(defaultCacheRoot({ XDG_CACHE_HOME: "/x" }), "/x/brokkr");
-  assert.match(defaultCacheRoot({}), /\/\.cache\/brokkr$/);
+  assert.equal(defaultCacheRoot(resolveSettings({ BROKKR_CACHE_DIR: "/c", XDG_CACHE_HOME: "/x" })), "/c");
+  assert.equal(defaultCacheRoot(resolveSettings({ XDG_CACHE_HOME: "/x" })), "/x/brokkr");
+  assert.match(defaultCacheRoot(resolveSettings({})), /\/\.cache\/brokkr$/);
 });
 
 test("write then read round-trips; the path is content-addressed", async () => {

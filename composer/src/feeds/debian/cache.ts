@@ -10,17 +10,14 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, open, readFile, rename, stat, unlink } from "node:fs/promises";
-import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { BrokkrError } from "../../errors.ts";
+import { getSettings, type Settings } from "../../settings/index.ts";
 import { TrustState } from "./trust-state.ts";
 
 /** Default cache root: BROKKR_CACHE_DIR, else $XDG_CACHE_HOME/brokkr, else ~/.cache/brokkr. */
-export function defaultCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
-  const own = env["BROKKR_CACHE_DIR"];
-  if (own) return own;
-  const xdg = env["XDG_CACHE_HOME"];
-  return join(xdg ? xdg : join(homedir(), ".cache"), "brokkr");
+export function defaultCacheRoot(settings: Pick<Settings, "cacheDir"> = getSettings()): string {
+  return settings.cacheDir;
 }
 
 export function sha256Hex(data: Uint8Array | string): string {

@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import * as openpgp from "openpgp";
+import { rereadSettings } from "../../settings/index.ts";
 
 export interface FakeDeb {
   package: string;
@@ -67,6 +68,7 @@ export async function startFakeArchive(
   const suite = opts.suite ?? "trixie";
   // Trust state (sealing key, newest Release dates) of a test stays in its own dir, never the user's.
   process.env["BROKKR_STATE_DIR"] ??= join(dir, "state");
+  rereadSettings();
   const [k1, k2, other] = await Promise.all(
     ["One", "Two", "Stranger"].map((n) =>
       openpgp.generateKey({

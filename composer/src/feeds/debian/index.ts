@@ -15,8 +15,6 @@ export {
   parsePackages,
 } from "./packages.ts";
 export {
-  allowExpiredFromEnv,
-  defaultKeyring,
   fetchRelease,
   type Release,
   type ReleaseFile,

@@ -24,10 +24,7 @@ const keyring = "/usr/share/keyrings/debian-archive-keyring.gpg";
 
 test("BROKKR_MIRROR wins and loses its trailing slash", () => {
   const dir = aptDir({ "sources.list": "deb http://other.example/debian trixie main\n" });
-  assert.equal(
-    findMirror({ BROKKR_MIRROR: "http://env.example/debian//" }, dir),
-    "http://env.example/debian",
-  );
+  assert.equal(findMirror({ mirror: "http://env.example/debian//" }, dir), "http://env.example/debian");
 });
 
 test("deb822: skips the security stanza and comments, picks the archive", () => {
@@ -48,7 +45,7 @@ test("deb822: skips the security stanza and comments, picks the archive", () => 
       "",
     ].join("\n"),
   });
-  assert.equal(findMirror({}, dir), "http://mirror.example/debian");
+  assert.equal(findMirror({ mirror: undefined }, dir), "http://mirror.example/debian");
 });
 
 test("security stanza first, then archive: the archive still wins", () => {
@@ -56,7 +53,7 @@ test("security stanza first, then archive: the archive still wins", () => {
     "sources.list.d/a.sources": `Types: deb\nURIs: http://sec.example/debian-security\nSuites: trixie-security\nSigned-By: ${keyring}\n`,
     "sources.list.d/b.sources": `Types: deb-src deb\nURIs: http://mirror.example/debian\nSuites: trixie\nComponents: main\nSigned-By: ${keyring}\n`,
   });
-  assert.equal(findMirror({}, dir), "http://mirror.example/debian");
+  assert.equal(findMirror({ mirror: undefined }, dir), "http://mirror.example/debian");
 });
 
 test("third-party repos (other keyring), deb-src only, Enabled: no and *.disabled* files are skipped", () => {
@@ -69,7 +66,7 @@ test("third-party repos (other keyring), deb-src only, Enabled: no and *.disable
     "sources.list.d/ae.sources.disabled": `Types: deb\nURIs: http://disabled2.example/debian\nSuites: trixie\nSigned-By: ${keyring}\n`,
     "sources.list.d/zz.sources": `Types: deb\nURIs: http://mirror.example/debian\nSuites: trixie\nSigned-By: ${keyring}\n`,
   });
-  assert.equal(findMirror({}, dir), "http://mirror.example/debian");
+  assert.equal(findMirror({ mirror: undefined }, dir), "http://mirror.example/debian");
 });
 
 test("one-line sources.list with options and no Signed-By: a Debian suite is enough", () => {
@@ -81,7 +78,7 @@ test("one-line sources.list with options and no Signed-By: a Debian suite is eno
       "deb [arch=amd64,arm64 trusted=yes] http://mirror.example/debian/ bookworm main contrib # trailing",
     ].join("\n"),
   });
-  assert.equal(findMirror({}, dir), "http://mirror.example/debian");
+  assert.equal(findMirror({ mirror: undefined }, dir), "http://mirror.example/debian");
 });
 
 test("one-line signed-by option decides", () => {
@@ -91,7 +88,7 @@ test("one-line signed-by option decides", () => {
       `deb [ signed-by=${keyring} ] http://mirror.example/debian stable main`,
     ].join("\n"),
   });
-  assert.equal(findMirror({}, dir), "http://mirror.example/debian");
+  assert.equal(findMirror({ mirror: undefined }, dir), "http://mirror.example/debian");
 });
 
 test("parseOneLineSources keeps all components and the signed-by option", () => {
@@ -113,20 +110,20 @@ test("sources.list is read before sources.list.d, which is read in name order", 
     readAptSources(dir).map((s) => s.uris[0]),
     ["http://first.example/debian", "http://second.example/debian", "http://third.example/debian"],
   );
-  assert.equal(findMirror({}, dir), "http://first.example/debian");
+  assert.equal(findMirror({ mirror: undefined }, dir), "http://first.example/debian");
 });
 
 test("nothing usable → feed.mirror-unknown with a hint naming BROKKR_MIRROR", () => {
   const dir = aptDir({ "sources.list.d/v.list": "deb http://vendor.example/ubuntu jammy main\n" });
   assert.throws(
-    () => findMirror({}, dir),
+    () => findMirror({ mirror: undefined }, dir),
     (e: unknown) =>
       e instanceof BrokkrError &&
       e.code === "feed.mirror-unknown" &&
       (e.hint ?? "").includes("BROKKR_MIRROR"),
   );
   assert.throws(
-    () => findMirror({}, join(dir, "missing")),
+    () => findMirror({ mirror: undefined }, join(dir, "missing")),
     (e: unknown) => e instanceof BrokkrError && e.code === "feed.mirror-unknown",
   );
 });

@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { BrokkrError } from "../../errors.ts";
+import { getSettings, type Settings } from "../../settings/index.ts";
 import { parseStanzas } from "./deb822.ts";
 
 /** One apt source entry, from either file format. */
@@ -27,8 +28,8 @@ const debianCodenames = new Set([
 ]);
 
 /** Returns the Debian archive URI (no trailing slash) from BROKKR_MIRROR or the apt sources. */
-export function findMirror(env: NodeJS.ProcessEnv = process.env, aptDir = "/etc/apt"): string {
-  const fromEnv = env["BROKKR_MIRROR"]?.trim();
+export function findMirror(settings: Pick<Settings, "mirror"> = getSettings(), aptDir = "/etc/apt"): string {
+  const fromEnv = settings.mirror;
   if (fromEnv) return stripSlash(fromEnv);
   const sources = readAptSources(aptDir);
   const found = sources.find(isDebianArchive);

@@ -10,6 +10,7 @@ import { BrokkrError } from "../../errors.ts";
 import { BlobCache } from "./cache.ts";
 import { type FakeArchive, startFakeArchive } from "./fake-archive.ts";
 import { fetchRelease } from "./release.ts";
+import { rereadSettings } from "../../settings/index.ts";
 
 let dir = "";
 let archive: FakeArchive;
@@ -26,6 +27,7 @@ after(async () => {
 beforeEach(() => {
   process.env["BROKKR_STATE_DIR"] = join(dir, `state-${++n}`);
   delete process.env["BROKKR_ALLOW_EXPIRED_RELEASE"];
+  rereadSettings();
 });
 
 const inRelease = "dists/trixie/InRelease";
@@ -60,6 +62,7 @@ test("a Release past its Valid-Until fails closed, naming the suite and the date
 test("BROKKR_ALLOW_EXPIRED_RELEASE=1 accepts an expired Release (archived snapshots), with a warning", async () => {
   await serve("Sat, 01 Nov 2025 10:00:00 UTC", "Sat, 08 Nov 2025 10:00:00 UTC");
   process.env["BROKKR_ALLOW_EXPIRED_RELEASE"] = "1";
+  rereadSettings();
   const r = await fetchIt({ now: new Date("2026-01-01T00:00:00Z") });
   assert.match(r.warnings.join("\n"), /expired/);
 });

@@ -4,12 +4,11 @@
 import { readFile } from "node:fs/promises";
 import * as openpgp from "openpgp";
 import { BrokkrError } from "../../errors.ts";
+import { getSettings } from "../../settings/index.ts";
 import type { BlobCache } from "./cache.ts";
 import { parseStanzas } from "./deb822.ts";
 import { type FetchOptions, fetchBytes } from "./http.ts";
 import { TrustState } from "./trust-state.ts";
-
-export const defaultKeyring = "/usr/share/keyrings/debian-archive-keyring.gpg";
 
 /** An index file listed in InRelease. */
 export interface ReleaseFile {
@@ -48,12 +47,6 @@ export interface ReleaseOptions {
   allowExpired?: boolean;
 }
 
-/** BROKKR_ALLOW_EXPIRED_RELEASE: `1` (or `true`) accepts a Release past its Valid-Until. */
-export function allowExpiredFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
-  const v = (env["BROKKR_ALLOW_EXPIRED_RELEASE"] ?? "").toLowerCase();
-  return v === "1" || v === "true";
-}
-
 /** GETs `dists/<suite>/InRelease`, verifies its signature against the keyring and parses it. */
 export async function fetchRelease(
   mirror: string,
@@ -79,11 +72,11 @@ export async function fetchRelease(
   } else {
     signed = (await fetchBytes(url, opts.http)).toString("utf8");
   }
-  const keys = await readKeyring(opts.keyring ?? process.env["BROKKR_KEYRING"] ?? defaultKeyring);
+  const keys = await readKeyring(opts.keyring ?? getSettings().keyring);
   const text = await verifyCleartext(signed, keys, url);
   const release = parseRelease(text, opts.now ?? new Date());
   checkSuite(release, suite, url);
-  checkValidUntil(release, url, opts.now ?? new Date(), opts.allowExpired ?? allowExpiredFromEnv());
+  checkValidUntil(release, url, opts.now ?? new Date(), opts.allowExpired ?? getSettings().allowExpiredRelease);
   const state = opts.state ?? opts.cache?.state ?? new TrustState();
   await checkNotOlder(release, mirror, suite, url, state);
   // Saved only after verification, so offline mode never trusts unverified bytes; the date is

@@ -6,6 +6,7 @@ import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { BlobCache } from "./cache.ts";
+import { resolveSettings } from "../../settings/index.ts";
 import { TrustState, defaultStateDir } from "./trust-state.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "brokkr-trust-"));
@@ -17,9 +18,9 @@ const fresh = () => {
 };
 
 test("default state dir: BROKKR_STATE_DIR, then XDG_STATE_HOME, then ~/.local/state", () => {
-  assert.equal(defaultStateDir({ BROKKR_STATE_DIR: "/s", XDG_STATE_HOME: "/x" }), "/s");
-  assert.equal(defaultStateDir({ XDG_STATE_HOME: "/x" }), "/x/brokkr");
-  assert.equal(defaultStateDir({}), join(homedir(), ".local", "state", "brokkr"));
+  assert.equal(defaultStateDir(resolveSettings({ BROKKR_STATE_DIR: "/s", XDG_STATE_HOME: "/x" })), "/s");
+  assert.equal(defaultStateDir(resolveSettings({ XDG_STATE_HOME: "/x" })), "/x/brokkr");
+  assert.equal(defaultStateDir(resolveSettings({})), join(homedir(), ".local", "state", "brokkr"));
 });
 
 test("the sealing key: made once, mode 0600 in a 0700 dir, shared by concurrent first users", async () => {

@@ -4,16 +4,13 @@
 
 import { createHash, randomBytes } from "node:crypto";
 import { link, mkdir, open, readFile, rename, unlink } from "node:fs/promises";
-import { homedir } from "node:os";
 import { join } from "node:path";
 import { BrokkrError } from "../../errors.ts";
+import { getSettings, type Settings } from "../../settings/index.ts";
 
 /** BROKKR_STATE_DIR, else $XDG_STATE_HOME/brokkr, else ~/.local/state/brokkr. */
-export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
-  const own = env["BROKKR_STATE_DIR"];
-  if (own) return own;
-  const xdg = env["XDG_STATE_HOME"];
-  return join(xdg ? xdg : join(homedir(), ".local", "state"), "brokkr");
+export function defaultStateDir(settings: Pick<Settings, "stateDir"> = getSettings()): string {
+  return settings.stateDir;
 }
 
 const keyBytes = 32;

@@ -1,0 +1,44 @@
+// Every environment variable Brokkr reads, one line each: the README tables are generated from
+// this list (write-docs.ts) and a test fails when a variable is read anywhere else.
+// Adding one: a line here, then `node composer/src/settings/write-docs.ts`.
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { flag, int, optional, optionalInt, type Setting, sha256, text, yesNo } from "./kinds.ts";
+import { findRepository } from "./repository.ts";
+
+// biome-ignore format: one line per setting
+export const settingsTable = {
+  // build: the CLI, the server and its build workers
+  root: text("BROKKR_ROOT", { scope: "build", default: findRepository, shown: "the checkout the code runs from", description: "the folder holding the catalog (`kernel/`, `drivers/`, `ports/`, `systemd-units/`) and `examples/`" }),
+  mirror: optional("BROKKR_MIRROR", { scope: "build", shown: "the one in your apt sources", description: "the Debian mirror" }),
+  cacheDir: text("BROKKR_CACHE_DIR", { scope: "build", default: (env) => join(env["XDG_CACHE_HOME"] || join(homedir(), ".cache"), "brokkr"), shown: "`$XDG_CACHE_HOME/brokkr`, else `~/.cache/brokkr`", description: "the package cache" }),
+  stateDir: text("BROKKR_STATE_DIR", { scope: "build", default: (env) => join(env["XDG_STATE_HOME"] || join(homedir(), ".local", "state"), "brokkr"), shown: "`$XDG_STATE_HOME/brokkr`, else `~/.local/state/brokkr`", description: "what must outlive the cache: the key that seals derived cache entries and the newest InRelease date seen per mirror and suite (never inside the cache)" }),
+  allowExpiredRelease: yesNo("BROKKR_ALLOW_EXPIRED_RELEASE", { scope: "build", default: false, description: "`1` accepts an InRelease past its `Valid-Until` (for archived snapshots); otherwise the build fails with `feed.release-expired`" }),
+  keyring: text("BROKKR_KEYRING", { scope: "build", default: "/usr/share/keyrings/debian-archive-keyring.gpg", description: "the keyring the archive's InRelease is checked against" }),
+  sourceDateEpoch: optionalInt("SOURCE_DATE_EPOCH", { scope: "build", min: 1, max: 2 ** 53, shown: "the newest file date in the locked packages", description: "the file date for reproducible output" }),
+  limineDir: text("BROKKR_LIMINE_DIR", { scope: "build", default: "/usr/share/limine", description: "Limine's release files for `boot.protocol: limine`" }),
+  limineUrl: optional("BROKKR_LIMINE_URL", { scope: "build", description: "a Limine release tarball to download instead (needs `BROKKR_LIMINE_SHA256`)" }),
+  limineSha256: sha256("BROKKR_LIMINE_SHA256", { scope: "build", description: "the sha256 the `BROKKR_LIMINE_URL` tarball must have" }),
+  assetsDir: optional("BROKKR_ASSETS_DIR", { scope: "build", description: "where `branding.splash` BMPs are found by sha256: the server's `store/` or a folder of `<sha256>.bmp` files" }),
+  // cli
+  server: optional("BROKKR_SERVER", { scope: "cli", description: "the server `brokkr remote` talks to (`--server` wins)" }),
+  ci: flag("CI", { scope: "cli", description: "set (as CI systems do): plain progress lines instead of a live status line" }),
+  // server
+  port: int("PORT", { scope: "server", default: 3000, min: 0, max: 65535, description: "the HTTP port" }),
+  host: text("HOST", { scope: "server", default: "0.0.0.0", description: "the address to listen on" }),
+  dataDir: text("BROKKR_DATA_DIR", { scope: "server", default: (env): string => join(env["BROKKR_ROOT"] || findRepository(), ".brokkr", "data"), shown: "`<repo>/.brokkr/data`", description: "`pglite/` (database), `store/sha256/<hh>/<hash>` (artifacts), `staging/`" }),
+  databaseUrl: optional("DATABASE_URL", { scope: "server", description: "`postgres://…`: a real PostgreSQL instead of the embedded PGlite" }),
+  buildConcurrency: int("BROKKR_BUILD_CONCURRENCY", { scope: "server", default: 1, min: 1, max: 64, description: "builds at once; more requests wait in the queue" }),
+  ui: flag("BROKKR_UI", { scope: "server", onUnless: "off", description: "`off`: API only" }),
+  // test: knobs of the test suites
+  testStub: optional("BROKKR_TEST_STUB", { scope: "test", description: "a real `linuxx64.efi.stub` for the UKI test against systemd's stub" }),
+  testKernel: optional("BROKKR_TEST_KERNEL", { scope: "test", description: "a `vmlinuz` to put into that UKI" }),
+  testDepmod: optional("BROKKR_DEPMOD", { scope: "test", shown: "the host's `depmod`", description: "another kmod's `depmod` to compare our modules.dep against" }),
+  e2eCache: optional("BROKKR_E2E_CACHE", { scope: "test", shown: "`$TMPDIR/brokkr-e2e-cache`", description: "the package cache the e2e tests share" }),
+  e2eTruthCache: optional("BROKKR_E2E_TRUTH_CACHE", { scope: "test", shown: "`$TMPDIR/brokkr-e2e-truth-cache`", description: "the cache of the catalog-truth e2e test" }),
+} satisfies Record<string, Setting<unknown>>;
+
+/** The resolved settings: one read-only value per line of the table. */
+export type Settings = {
+  readonly [K in keyof typeof settingsTable]: ReturnType<(typeof settingsTable)[K]["parse"]>;
+};
