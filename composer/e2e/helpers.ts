@@ -39,7 +39,7 @@ export function sharedCache(): string {
  * fresh HOME per run, a new key each time would make every cached derived entry useless.
  */
 export function sharedState(): string {
-  const dir = process.env["BROKKR_E2E_STATE"] ?? join(tmpdir(), "brokkr-e2e-state");
+  const dir = getSettings().e2eState ?? join(tmpdir(), "brokkr-e2e-state");
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (isRoot) chownSync(dir, nobody, nobody);
   return dir;

@@ -4,11 +4,11 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { repoRoot } from "../../composer/src/load-spec.ts";
+import { getSettings } from "../../composer/src/settings/index.ts";
 import { createFakeBuilder } from "../lib/builds/fake-builder.ts";
 import { readSse, startTestServer } from "./test-server.ts";
 
-const minimalYaml = readFileSync(join(repoRoot(), "examples/minimal.yaml"), "utf8");
+const minimalYaml = readFileSync(join(getSettings().root, "examples/minimal.yaml"), "utf8");
 const fake = createFakeBuilder();
 let server: Awaited<ReturnType<typeof startTestServer>>;
 

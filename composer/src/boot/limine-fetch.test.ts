@@ -78,7 +78,7 @@ test("Limine files rewritten in the cache are never used: the pinned tarball is 
   const srv = await serve(body);
   try {
     const cache = new BlobCache(mkdtempSync(join(tmpdir(), "brokkr-lf-")));
-    const env = { BROKKR_LIMINE_URL: srv.url, BROKKR_LIMINE_SHA256: sha256Hex(body) };
+    const env = resolveSettings({ BROKKR_LIMINE_URL: srv.url, BROKKR_LIMINE_SHA256: sha256Hex(body) });
     const dir = await prepareLimineDir(cache, env);
     srv.close(); // from here on only the cached (verified) tarball may be used
     const efi = join(dir, "BOOTX64.EFI");

@@ -35,6 +35,7 @@ export const settingsTable = {
   testKernel: optional("BROKKR_TEST_KERNEL", { scope: "test", description: "a `vmlinuz` to put into that UKI" }),
   testDepmod: optional("BROKKR_DEPMOD", { scope: "test", shown: "the host's `depmod`", description: "another kmod's `depmod` to compare our modules.dep against" }),
   e2eCache: optional("BROKKR_E2E_CACHE", { scope: "test", shown: "`$TMPDIR/brokkr-e2e-cache`", description: "the package cache the e2e tests share" }),
+  e2eState: optional("BROKKR_E2E_STATE", { scope: "test", shown: "`$TMPDIR/brokkr-e2e-state`", description: "the trust state (sealing key) the e2e tests share, so their cached entries stay usable" }),
   e2eTruthCache: optional("BROKKR_E2E_TRUTH_CACHE", { scope: "test", shown: "`$TMPDIR/brokkr-e2e-truth-cache`", description: "the cache of the catalog-truth e2e test" }),
 } satisfies Record<string, Setting<unknown>>;
 
