@@ -42,8 +42,15 @@ export type ErrorCode =
   | "service.unsupported-media-type"
   | "service.range-not-satisfiable"
   | "service.unavailable"
+  | "service.queue-full"
+  | "service.rate-limited"
+  | "service.conflict"
   | "build.interrupted"
   | "build.crashed"
+  | "build.cancelled"
+  | "build.time-limit"
+  | "build.memory-limit"
+  | "build.too-large"
   | "remote.http"
   | "remote.build-failed"
   | "remote.checksum-mismatch"
@@ -109,6 +116,10 @@ const httpStatus: Partial<Record<ErrorCode, number>> = {
   "service.unsupported-media-type": 415,
   "service.range-not-satisfiable": 416,
   "service.unavailable": 503,
+  "service.queue-full": 429,
+  "service.rate-limited": 429,
+  "service.conflict": 409,
+  "resolve.lock-mismatch": 400,
   internal: 500,
 };
 

@@ -26,6 +26,7 @@ import { findImage, installKernel } from "./build/kernel.ts";
 import { catalogUnits } from "./build/catalog-files.ts";
 import type { Catalog } from "./catalog/index.ts";
 import { BrokkrError } from "./errors.ts";
+import { checkPlanLimits, type PlanLimits } from "./resolve/plan-limits.ts";
 import { BlobCache } from "./feeds/debian/cache.ts";
 import { fetchDebs, loadPackages } from "./feeds/debian/packages.ts";
 import { findMirror } from "./feeds/debian/mirror.ts";
@@ -48,6 +49,8 @@ export interface BuildOptions {
   onProgress?: ProgressSink;
   /** Where branding assets (the splash BMP) are found by sha256; default BROKKR_ASSETS_DIR. */
   assetsDir?: string;
+  /** Bounds a service sets (packages, installed size); none for the CLI. */
+  limits?: PlanLimits;
 }
 
 export interface Manifest {
@@ -77,6 +80,7 @@ export async function build(opts: BuildOptions): Promise<Manifest> {
     loadPackages({ mirror, suite: spec.debian.suite, components: spec.debian.components, arch: spec.arch, cache }),
   );
   const plan = await stage(sink, "resolve", () => planPackages({ spec, catalog, index, lock: opts.lock }));
+  checkPlanLimits([...plan.rootfs, ...plan.kernelPackages, plan.stub, ...plan.bootPackages, ...(plan.hypervisor ? [plan.hypervisor.package] : [])], opts.limits);
 
   const bootOnly = [...plan.bootPackages, ...(plan.hypervisor ? [plan.hypervisor.package] : [])];
   const all = [...plan.rootfs, ...plan.kernelPackages, plan.stub, ...bootOnly];

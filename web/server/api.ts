@@ -11,6 +11,7 @@ import { LIMITS } from "../../composer/src/spec/limits.ts";
 import { debianPackagePattern } from "../../composer/src/spec/patterns.ts";
 import { isBuildId, isSchematicId } from "../lib/service/ids.ts";
 import type { BrokkrService, BuildRecord, SchematicRecord } from "../lib/service/types.ts";
+import { requestClient } from "./client-limits.ts";
 import { badRequest, jsonBytes, mediaType, notFound, readBody, sendJson, sendJsonBytes } from "./http-util.ts";
 
 const yamlTypes = new Set(["application/yaml", "text/yaml", "application/x-yaml", "text/x-yaml"]);
@@ -78,6 +79,13 @@ const lockSchema = z
   )
   .max(LIMITS.packages * 4);
 
+/** POST /api/builds/:id/cancel: a queued build never starts, a running one is stopped; 409 once finished. */
+export async function cancelBuild(svc: BrokkrService, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+  await findBuild(svc, id);
+  const build = await svc.cancelBuild(id);
+  sendJson(req, res, 200, { build: withLinks(build) });
+}
+
 /** Body: none, or JSON `{ "lock": [...] }` (a manifest.json will do) to rebuild exact versions. */
 export async function postBuild(svc: BrokkrService, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
   if (!isSchematicId(id)) throw malformedSchematicId(id);
@@ -104,7 +112,7 @@ export async function postBuild(svc: BrokkrService, req: IncomingMessage, res: S
       lock = parsed.data;
     }
   }
-  const build = await svc.startBuild(id, lock ? { lock } : undefined);
+  const build = await svc.startBuild(id, { ...(lock ? { lock } : {}), client: requestClient(req, svc.limits) });
   sendJson(req, res, 202, { buildId: build.id, status: build.status, build: withLinks(build) }, {
     location: `/api/builds/${build.id}`,
   });

@@ -1,7 +1,32 @@
 // The server's settings: the server lines of the one settings table (composer/src/settings).
 import { fileURLToPath } from "node:url";
 import type { Settings } from "../../composer/src/settings/index.ts";
+import type { ServiceLimits } from "../lib/service/limits.ts";
 
 export const webDir = fileURLToPath(new URL("..", import.meta.url));
 
-export type ServerConfig = Pick<Settings, "port" | "host" | "dataDir" | "databaseUrl" | "buildConcurrency" | "ui">;
+export type ServerConfig = Pick<Settings, "port" | "host" | "dataDir" | "databaseUrl" | "buildConcurrency" | "ui"> & {
+  /** Default: the settings' limits (limitsOf), else defaultLimits. */
+  limits?: ServiceLimits;
+};
+
+const MiB = 1024 * 1024;
+
+/** The service's limits from the settings table's limit lines. */
+export function limitsOf(s: Settings): ServiceLimits {
+  return {
+    queueTotal: s.queueMax,
+    queuePerClient: s.queuePerClient,
+    writesPerMinute: s.writesPerMinute,
+    buildSeconds: s.buildTimeoutSeconds,
+    buildMemoryBytes: s.buildMemoryMb * MiB,
+    buildPackages: s.buildMaxPackages,
+    buildInstalledBytes: s.buildMaxInstalledMb * MiB,
+    buildOutputBytes: s.buildMaxOutputMb * MiB,
+    streamsPerClient: s.streamsPerClient,
+    connectionsPerClient: s.connectionsPerClient,
+    requestTimeoutSeconds: s.requestTimeoutSeconds,
+    headersTimeoutSeconds: s.headersTimeoutSeconds,
+    trustProxy: s.trustProxy,
+  };
+}

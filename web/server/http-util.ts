@@ -61,6 +61,8 @@ export function sendError(
     res.destroy();
     return;
   }
+  const retryAfter = err instanceof BrokkrError ? err.details?.["retryAfter"] : undefined;
+  if (typeof retryAfter === "number") headers = { ...headers, "retry-after": String(retryAfter) };
   // After a refused body the connection may still carry unread bytes: do not reuse it.
   sendJson(req, res, status, { error }, status === 413 ? { ...headers, connection: "close" } : headers);
 }

@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { BrokkrService } from "../lib/service/types.ts";
 import { findBuild } from "./api.ts";
+import { requestClient, takeStreamSlot } from "./client-limits.ts";
 import { badRequest } from "./http-util.ts";
 
 const heartbeatMs = 15_000;
@@ -11,6 +12,8 @@ const heartbeatMs = 15_000;
 export async function streamLog(svc: BrokkrService, req: IncomingMessage, res: ServerResponse, id: string, query: URLSearchParams): Promise<void> {
   await findBuild(svc, id);
   const from = startLine(req.headers["last-event-id"], query.get("from"));
+  const release = takeStreamSlot(requestClient(req, svc.limits), svc.limits.streamsPerClient);
+  res.once("close", release);
   res.writeHead(200, {
     "content-type": "text/event-stream; charset=utf-8",
     "cache-control": "no-store",

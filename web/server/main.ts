@@ -2,11 +2,12 @@
 // the server lines of composer/src/settings/table.ts, documented in web/README.md.
 import { formatError } from "../../composer/src/errors.ts";
 import { getSettings } from "../../composer/src/settings/index.ts";
+import { limitsOf } from "./config.ts";
 import { startServer } from "./start.ts";
 
 try {
   const config = getSettings();
-  const running = await startServer(config);
+  const running = await startServer({ ...config, limits: limitsOf(config) });
   const ui = { next: "UI served", missing: "UI not built: npx next build web", off: "UI off" }[running.ui];
   process.stdout.write(`brokkr: listening on ${running.url} (${ui}; data in ${config.dataDir})\n`);
   const stop = (signal: NodeJS.Signals) => {

@@ -8,6 +8,7 @@ import { assertSafe, ipxeEchoText, ipxeWord, UnsafeValueError } from "../../comp
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { BrokkrService, BuildRecord } from "../lib/service/types.ts";
 import { findSchematic } from "./api.ts";
+import { requestClient } from "./client-limits.ts";
 import { badRequest } from "./http-util.ts";
 
 export const retrySeconds = 10;
@@ -21,7 +22,7 @@ export async function sendPxeScript(svc: BrokkrService, req: IncomingMessage, re
   const base = `http://${host}`;
   const self = `${base}/pxe/${id}/boot.ipxe`;
   const good = await svc.latestGoodBuild(id);
-  const data = good ? await bootScriptBytes(svc, good, base, id).catch(refuseUnsafe) : toScript(await waitScript(svc, id, self));
+  const data = good ? await bootScriptBytes(svc, good, base, id).catch(refuseUnsafe) : toScript(await waitScript(svc, req, id, self));
   res.writeHead(200, { "content-type": "text/plain; charset=utf-8", "content-length": data.length, "cache-control": "no-store" });
   res.end(req.method === "HEAD" ? undefined : data);
 }
@@ -86,7 +87,7 @@ async function bootScript(svc: BrokkrService, b: BuildRecord, base: string, id: 
   ];
 }
 
-async function waitScript(svc: BrokkrService, id: string, self: string): Promise<string[]> {
+async function waitScript(svc: BrokkrService, req: IncomingMessage, id: string, self: string): Promise<string[]> {
   const [newest] = await svc.listBuilds(id);
   // A build that failed on its own would fail again: say why instead of looping on rebuilds.
   // One cut short by a restart or shutdown is simply started again.
@@ -101,7 +102,8 @@ async function waitScript(svc: BrokkrService, id: string, self: string): Promise
       "exit 1",
     ];
   }
-  const b = await svc.startBuild(id);
+  // Below a build a person asked for: PXE requests start builds no one is watching.
+  const b = await svc.startBuild(id, { client: requestClient(req, svc.limits), priority: 1 });
   return [
     `echo Brokkr: the image is being built, asking again in ${retrySeconds} s`,
     `echo schematic ${id}`,

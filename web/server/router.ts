@@ -5,7 +5,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { BrokkrError } from "../../composer/src/errors.ts";
 import type { BrokkrService } from "../lib/service/types.ts";
 import { getAsset, getAssetFile, postAsset } from "./assets-api.ts";
-import { findBuild, findSchematic, getBuild, getSchematic, listBuilds, postBuild, postSchematic } from "./api.ts";
+import { cancelBuild, findBuild, findSchematic, getBuild, getSchematic, listBuilds, postBuild, postSchematic } from "./api.ts";
+import { requestClient } from "./client-limits.ts";
 import { badRequest, decodeSegment, notFound, sendError, sendJson } from "./http-util.ts";
 import { streamLog } from "./log-stream.ts";
 import { sendPxeScript } from "./pxe.ts";
@@ -63,6 +64,7 @@ const routes: Route[] = [
     methods: { GET: (s, req, res, [id, file]) => getAssetFile(s, req, res, id!, file!) },
   },
   { pattern: /^\/api\/builds\/([^/]+)$/, methods: { GET: (s, req, res, [id]) => getBuild(s, req, res, id!) } },
+  { pattern: /^\/api\/builds\/([^/]+)\/cancel$/, methods: { POST: (s, req, res, [id]) => cancelBuild(s, req, res, id!) } },
   { pattern: /^\/api\/builds\/([^/]+)\/log$/, methods: { GET: (s, req, res, [id], q) => streamLog(s, req, res, id!, q) } },
   { pattern: /^\/api\/builds\/([^/]+)\/([^/]+)$/, methods: { GET: withFile(buildFile) } },
   { pattern: /^\/images\/([^/]+)\/([^/]+)$/, methods: { GET: withFile(imageFile) } },
@@ -114,6 +116,8 @@ async function dispatch(svc: BrokkrService, ui: UiHandler, req: IncomingMessage,
       });
       return;
     }
+    // Every write counts against its client's rate, in the database (so across processes).
+    if (method !== "GET") await svc.checkWriteRate(requestClient(req, svc.limits));
     await handler(svc, req, res, params, url.query);
     return;
   }

@@ -7,9 +7,11 @@ import { type Catalog, loadCatalog } from "../../composer/src/catalog/index.ts";
 import type { Builder } from "../lib/builds/builder.ts";
 import { openDatabase } from "../lib/db/client.ts";
 import { createImageService, type ImageService } from "../lib/service/image-service.ts";
+import { defaultLimits } from "../lib/service/limits.ts";
 import { setService } from "../lib/service/registry.ts";
 import type { ServerConfig } from "./config.ts";
 import { webDir } from "./config.ts";
+import { limitConnections } from "./client-limits.ts";
 import { createRouter } from "./router.ts";
 import { loadUi, notBuilt } from "./ui.ts";
 
@@ -36,12 +38,17 @@ export async function startServer(config: ServerConfig, overrides: StartOverride
     catalog,
     builder: overrides.builder,
     concurrency: config.buildConcurrency,
+    limits: config.limits ?? defaultLimits,
   });
   setService(service);
   const ui = config.ui
     ? await loadUi(webDir, { hostname: config.host, port: config.port })
     : { handle: notBuilt, kind: "off" as const, close: async () => {} };
   const server = createServer(createRouter(service, ui.handle));
+  // A slow client (one byte a minute) must not hold a connection, and one address must not hold them all.
+  server.requestTimeout = service.limits.requestTimeoutSeconds * 1000;
+  server.headersTimeout = service.limits.headersTimeoutSeconds * 1000;
+  limitConnections(server, service.limits.connectionsPerClient);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => resolve());

@@ -5,6 +5,7 @@ import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Builder } from "../lib/builds/builder.ts";
+import { defaultLimits, type ServiceLimits } from "../lib/service/limits.ts";
 import { type RunningServer, startServer } from "./start.ts";
 
 export interface TestServerOptions {
@@ -14,12 +15,30 @@ export interface TestServerOptions {
   concurrency?: number;
   /** Keep a data dir this function made after close() (to start again on it). */
   keep?: boolean;
+  /** Tests share one address (127.0.0.1): per-client limits are off unless a test sets them. */
+  limits?: Partial<ServiceLimits>;
 }
+
+const testLimits: ServiceLimits = {
+  ...defaultLimits,
+  writesPerMinute: 1e6,
+  queuePerClient: 1e6,
+  streamsPerClient: 1e4,
+  connectionsPerClient: 1e4,
+};
 
 export async function startTestServer(opts: TestServerOptions = {}): Promise<RunningServer & { dataDir: string }> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "brokkr-server-"));
   const running = await startServer(
-    { port: 0, host: "127.0.0.1", dataDir, databaseUrl: opts.databaseUrl, buildConcurrency: opts.concurrency ?? 1, ui: false },
+    {
+      port: 0,
+      host: "127.0.0.1",
+      dataDir,
+      databaseUrl: opts.databaseUrl,
+      buildConcurrency: opts.concurrency ?? 1,
+      ui: false,
+      limits: { ...testLimits, ...opts.limits },
+    },
     { builder: opts.builder },
   );
   const ownDir = opts.dataDir === undefined && !opts.keep;

@@ -23,13 +23,11 @@ function parseError(text: string): BrokkrError {
   assert.fail("expected spec.parse");
 }
 
-test("an alias bomb is refused at the first anchor, before anything expands", () => {
+test("an alias bomb is refused at the first anchor, before anything expands (the lexer finds it)", () => {
   const lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
   for (let i = 1; i < 1500; i++) lines.push(`a${i}: &a${i} [${Array(99).fill(`*a${i > 1 ? i - 1 : ""}`).join(",")}]`);
-  const t0 = performance.now();
   const err = parseError(lines.join("\n"));
   assert.match(err.message, /^t\.yaml:1:\d+: YAML anchors \(&name\) are not allowed/);
-  assert.ok(performance.now() - t0 < 5000);
 });
 
 test("a lone alias is refused too, with its position", () => {

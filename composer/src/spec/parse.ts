@@ -1,6 +1,6 @@
 // Reading a spec: YAML text → plain value → zod. YAML errors carry line and column; schema
 // errors carry every problem at once, each with its dotted path.
-import { isAlias, isNode, isPair, LineCounter, parseDocument, visit } from "yaml";
+import { CST, Lexer, LineCounter, parseDocument } from "yaml";
 import { depthProblem } from "./depth.ts";
 import { LIMITS } from "./limits.ts";
 import { BrokkrError } from "../errors.ts";
@@ -17,6 +17,16 @@ export function parseYamlText(text: string, file: string): unknown {
     throw new BrokkrError("spec.parse", `${file}: the spec is ${text.length} bytes; at most ${LIMITS.specBytes} are read`, {
       details: { file },
       hint: "an image spec is a few KiB: check that this is the right file",
+    });
+  }
+  const anchored = findAnchorOrAlias(text);
+  if (anchored) {
+    const before = text.slice(0, anchored.offset).split("\n");
+    const line = before.length;
+    const col = (before.at(-1)?.length ?? 0) + 1;
+    throw new BrokkrError("spec.parse", `${file}:${line}:${col}: YAML ${anchored.what} are not allowed in a spec`, {
+      details: { file, line, col },
+      hint: "write the value out where it is used",
     });
   }
   const lineCounter = new LineCounter();
@@ -42,30 +52,22 @@ export function parseYamlText(text: string, file: string): unknown {
       cause: err,
     });
   }
-  const anchored = findAnchorOrAlias(doc);
-  if (anchored) {
-    const pos = lineCounter.linePos(anchored.offset);
-    throw new BrokkrError("spec.parse", `${file}:${pos.line}:${pos.col}: YAML ${anchored.what} are not allowed in a spec`, {
-      details: { file, line: pos.line, col: pos.col },
-      hint: "write the value out where it is used",
-    });
-  }
   const value = doc.toJS();
   const tooDeep = depthProblem(value);
   if (tooDeep) throw new BrokkrError("spec.parse", `${file}: ${tooDeep.message}`, { details: { file }, hint: tooDeep.hint });
   return value;
 }
 
-function findAnchorOrAlias(doc: ReturnType<typeof parseDocument>): { what: string; offset: number } | undefined {
-  let found: { what: string; offset: number } | undefined;
-  visit(doc, (_key, node) => {
-    if (isAlias(node)) found = { what: "aliases (*name)", offset: node.range?.[0] ?? 0 };
-    else if ((isNode(node) || isPair(node)) && "anchor" in node && node.anchor) {
-      found = { what: "anchors (&name)", offset: (node as { range?: [number] }).range?.[0] ?? 0 };
-    }
-    return found ? visit.BREAK : undefined;
-  });
-  return found;
+/** The first anchor or alias, from the lexer alone: refused before anything is built from it. */
+function findAnchorOrAlias(text: string): { what: string; offset: number } | undefined {
+  let offset = 0;
+  for (const token of new Lexer().lex(text)) {
+    const type = CST.tokenType(token);
+    if (type === "anchor") return { what: "anchors (&name)", offset };
+    if (type === "alias") return { what: "aliases (*name)", offset };
+    offset += token.length;
+  }
+  return undefined;
 }
 
 /** Checks a plain value against the spec schema and applies defaults (lists keep their order). */

@@ -30,6 +30,7 @@ async function run(job: BuildJob): Promise<void> {
       outDir: job.outDir,
       lock: job.lock,
       ...(job.assetsDir ? { assetsDir: job.assetsDir } : {}),
+      ...(job.limits ? { limits: { packages: job.limits.packages, installedBytes: job.limits.installedBytes } } : {}),
       onProgress: (event) => void send({ type: "event", event }),
     });
     await send({ type: "done", files: [...Object.keys(manifest.artifacts), "manifest.json"] });
@@ -40,7 +41,14 @@ async function run(job: BuildJob): Promise<void> {
         : { code: "internal", message: err instanceof Error ? (err.stack ?? err.message) : String(err) };
     await send({ type: "error", error });
   }
+  finished = true;
   process.disconnect?.();
 }
 
+let finished = false;
+
 process.once("message", (job: BuildJob) => void run(job));
+// The server (or worker) that started us is gone: nobody would take our artifacts, so stop.
+process.once("disconnect", () => {
+  if (!finished) process.exit(1);
+});

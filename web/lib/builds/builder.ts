@@ -14,6 +14,16 @@ export interface BuildJob {
   outDir: string;
   /** The content-addressed store holding uploaded assets (branding.splash). */
   assetsDir?: string;
+  /** Bounds of this build; past one the build fails with that reason. */
+  limits?: BuildLimits;
+}
+
+export interface BuildLimits {
+  seconds: number;
+  /** Resident memory of the builder's whole process tree. */
+  memoryBytes: number;
+  packages: number;
+  installedBytes: number;
 }
 
 export interface BuildOutput {

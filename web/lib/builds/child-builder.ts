@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { BrokkrError, type ErrorCode } from "../../../composer/src/errors.ts";
 import type { ChildMessage } from "./build-child.ts";
 import type { Builder } from "./builder.ts";
+import { killTree, watchTreeMemory } from "./process-tree.ts";
 
 const childEntry = fileURLToPath(new URL("./build-child.ts", import.meta.url));
 
@@ -29,16 +30,46 @@ export const childProcessBuilder: Builder = (job, onEvent, signal) =>
       if (msg.type === "event") onEvent(msg.event);
       else result = msg;
     });
+    const alive = () => child.exitCode === null && child.signalCode === null;
     const abort = () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      if (alive() && child.pid !== undefined) killTree(child.pid);
     };
     signal.addEventListener("abort", abort, { once: true });
+    // Limits: past the wall time or the memory of the whole tree, the tree is killed and the
+    // build fails with that reason.
+    let limitHit: BrokkrError | undefined;
+    const limits = job.limits;
+    const timer = limits
+      ? setTimeout(() => {
+          limitHit = new BrokkrError("build.time-limit", `the build took longer than ${limits.seconds} s`, {
+            hint: "the server's BROKKR_BUILD_TIMEOUT_SECONDS bounds a build; try a smaller image",
+          });
+          abort();
+        }, limits.seconds * 1000)
+      : undefined;
+    timer?.unref();
+    const watch =
+      limits && child.pid !== undefined
+        ? watchTreeMemory(child.pid, limits.memoryBytes, (bytes) => {
+            limitHit = new BrokkrError("build.memory-limit", `the build used ${(bytes / 2 ** 20).toFixed(0)} MiB; the limit is ${(limits.memoryBytes / 2 ** 20).toFixed(0)} MiB`, {
+              hint: "the server's BROKKR_BUILD_MEMORY_MB bounds a build; try a smaller image",
+            });
+            abort();
+          })
+        : undefined;
+    const stopLimits = () => {
+      if (timer) clearTimeout(timer);
+      watch?.stop();
+    };
     child.once("error", (err) => {
+      stopLimits();
       signal.removeEventListener("abort", abort);
       reject(new BrokkrError("build.crashed", `cannot start the build process: ${err.message}`, { cause: err }));
     });
     child.once("close", (code, sig) => {
+      stopLimits();
       signal.removeEventListener("abort", abort);
+      if (limitHit) return reject(limitHit);
       if (result?.type === "done") return resolve({ files: result.files });
       if (result?.type === "error") {
         const { code: errCode, message, hint } = result.error;

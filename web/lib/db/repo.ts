@@ -1,7 +1,7 @@
 // Every read and write of the service's state, as plain functions over a drizzle database.
 // Rows become the records of the service contract (ISO dates, nested stages and artifacts) here
 // and nowhere else.
-import { and, asc, desc, eq, gte, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import type { ImageSpec } from "../../../composer/src/spec/index.ts";
 import type {
   ArtifactRecord,
@@ -13,7 +13,7 @@ import type {
   StageRecord,
 } from "../service/types.ts";
 import type { Db } from "./client.ts";
-import { artifacts, assets, buildLogs, builds, buildStages, schematics } from "./schema.ts";
+import { artifacts, assets, buildLogs, builds, buildStages, clientWrites, schematics } from "./schema.ts";
 
 export type BuildError = NonNullable<BuildRecord["error"]>;
 
@@ -36,10 +36,40 @@ export interface NewBuild {
   lockKey: string;
   lock: unknown;
   createdAt: Date;
+  client?: string;
+  priority?: number;
+  errata?: number;
 }
 
 export async function insertBuild(db: Db, b: NewBuild): Promise<void> {
   await db.insert(builds).values({ ...b, lock: b.lock ?? null, status: "queued" });
+}
+
+/** Builds queued or running, over all clients and for one: what the queue limits count. */
+export async function countUnfinished(db: Db, client: string): Promise<{ total: number; client: number }> {
+  const [row] = await db
+    .select({
+      total: sql<number>`count(*)::int`,
+      client: sql<number>`count(*) filter (where ${builds.client} = ${client})::int`,
+    })
+    .from(builds)
+    .where(inArray(builds.status, ["queued", "running"]));
+  return { total: row?.total ?? 0, client: row?.client ?? 0 };
+}
+
+/**
+ * Records one write of `client` and answers how many it made in the last `windowMs`, this one
+ * included. Rows older than the window are pruned as we go, so the table stays small.
+ */
+export async function recordWrite(db: Db, client: string, now: Date, windowMs: number): Promise<number> {
+  const since = new Date(now.getTime() - windowMs);
+  await db.delete(clientWrites).where(lt(clientWrites.at, since));
+  await db.insert(clientWrites).values({ client, at: now });
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(clientWrites)
+    .where(and(eq(clientWrites.client, client), gte(clientWrites.at, since)));
+  return row?.n ?? 0;
 }
 
 export async function markRunning(db: Db, id: string, startedAt: Date): Promise<void> {
@@ -50,7 +80,7 @@ export async function markRunning(db: Db, id: string, startedAt: Date): Promise<
 export async function finishBuild(
   db: Db,
   id: string,
-  end: { status: "succeeded" | "failed"; error: BuildError | null; finishedAt: Date; artifacts: ArtifactRecord[] },
+  end: { status: "succeeded" | "failed" | "cancelled"; error: BuildError | null; finishedAt: Date; artifacts: ArtifactRecord[] },
 ): Promise<void> {
   await db.transaction(async (tx) => {
     if (end.artifacts.length > 0) {

@@ -1,7 +1,7 @@
 // The image service: schematics, a build queue with single flight, logs, and the artifact store.
 // One instance per process (see registry.ts); the HTTP layer and Next's server actions share it.
 import { createHash, randomUUID } from "node:crypto";
-import { mkdir, readdir, rm } from "node:fs/promises";
+import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import canonicalize from "canonicalize";
 import type { BuildEvent } from "../../../composer/src/build/progress.ts";
@@ -18,6 +18,7 @@ import * as repo from "../db/repo.ts";
 import { convertSplash } from "../assets/splash-image.ts";
 import { ArtifactStore } from "../store/artifact-store.ts";
 import { isBuildId, isSchematicId, isSha256 } from "./ids.ts";
+import { defaultLimits, type ServiceLimits } from "./limits.ts";
 import { type Follower, LiveBuild } from "./live-build.ts";
 import type { ArtifactRecord, AssetRecord, BrokkrService, BuildRecord, LogLine, SchematicRecord } from "./types.ts";
 
@@ -30,11 +31,16 @@ export interface ImageServiceOptions {
   builder?: Builder;
   /** Builds run at once; default 1. */
   concurrency?: number;
+  limits?: ServiceLimits;
 }
 
 export interface StartBuildOptions {
   /** Reproduce these exact package versions (a manifest's lock). */
   lock?: LockEntry[];
+  /** Who asks ("token:<name>" or "ip:<address>"): the queue limits count per client. */
+  client?: string;
+  /** 0 asked by a person (default), 1 started by a PXE request, 2 a rebuild after an upgrade. */
+  priority?: number;
 }
 
 export const interruptedError = {
@@ -55,6 +61,7 @@ export class ImageService implements BrokkrService {
   private readonly catalog: Catalog;
   private readonly builder: Builder;
   private readonly concurrency: number;
+  readonly limits: ServiceLimits;
   private readonly store: ArtifactStore;
   private readonly schematicCache = new Map<string, SchematicRecord>();
   private readonly goodBuildCache = new Map<string, BuildRecord>();
@@ -70,6 +77,7 @@ export class ImageService implements BrokkrService {
     this.catalog = opts.catalog;
     this.builder = opts.builder ?? childProcessBuilder;
     this.concurrency = Math.max(1, opts.concurrency ?? 1);
+    this.limits = opts.limits ?? defaultLimits;
     this.store = new ArtifactStore(join(opts.dataDir, "store"));
     this.stagingRoot = join(opts.dataDir, "staging");
   }
@@ -126,6 +134,11 @@ export class ImageService implements BrokkrService {
     if (this.closed) throw new BrokkrError("service.unavailable", "the server is shutting down");
     const lockKey = opts.lock ? createHash("sha256").update(canonicalize(opts.lock) ?? "").digest("hex") : "";
     const key = `${schematicId}:${lockKey}`;
+    const client = opts.client ?? "";
+    // Joining a build under way costs nothing, so only a new build counts against the queue.
+    const joined = await this.join(key);
+    if (joined) return joined;
+    await this.checkQueue(client);
     // From here to the map insert nothing awaits: concurrent requests see one build.
     const running = this.inflight.get(key);
     if (running) {
@@ -149,9 +162,18 @@ export class ImageService implements BrokkrService {
       schematic.spec,
       opts.lock,
     );
+    b.priority = opts.priority ?? 0;
     this.inflight.set(key, b);
     this.live.set(b.record.id, b);
-    b.inserted = repo.insertBuild(this.db, { id: b.record.id, schematicId, lockKey, lock: opts.lock, createdAt: now });
+    b.inserted = repo.insertBuild(this.db, {
+      id: b.record.id,
+      schematicId,
+      lockKey,
+      lock: opts.lock,
+      createdAt: now,
+      client,
+      priority: b.priority,
+    });
     try {
       await b.inserted;
     } catch (err) {
@@ -162,6 +184,67 @@ export class ImageService implements BrokkrService {
     this.queue.push(b);
     this.pump();
     return b.snapshot();
+  }
+
+  private async join(key: string): Promise<BuildRecord | undefined> {
+    const running = this.inflight.get(key);
+    if (!running) return undefined;
+    await running.inserted;
+    return running.snapshot();
+  }
+
+  private async checkQueue(client: string): Promise<void> {
+    const counts = await repo.countUnfinished(this.db, client);
+    const { queueTotal, queuePerClient } = this.limits;
+    if (counts.total >= queueTotal) {
+      throw new BrokkrError("service.queue-full", `the build queue is full (${counts.total} of ${queueTotal} builds queued or running)`, {
+        hint: "try again in a minute",
+        details: { retryAfter: 60 },
+      });
+    }
+    if (client !== "" && counts.client >= queuePerClient) {
+      throw new BrokkrError("service.queue-full", `you have ${counts.client} builds queued or running; the limit is ${queuePerClient}`, {
+        hint: "wait for one to finish, or cancel one (POST /api/builds/<id>/cancel)",
+        details: { retryAfter: 30 },
+      });
+    }
+  }
+
+  /** Counts one write of `client`; over the per-minute limit it throws service.rate-limited. */
+  async checkWriteRate(client: string): Promise<void> {
+    const n = await repo.recordWrite(this.db, client, new Date(), 60_000);
+    if (n > this.limits.writesPerMinute) {
+      throw new BrokkrError("service.rate-limited", `too many requests: ${n} writes in the last minute; the limit is ${this.limits.writesPerMinute}`, {
+        hint: "slow down and try again in a minute",
+        details: { retryAfter: 60 },
+      });
+    }
+  }
+
+  /**
+   * Cancels a queued or running build: a queued one never starts, a running one's builder is
+   * killed; either way nothing of it is kept but its log. A finished build is a conflict.
+   */
+  async cancelBuild(buildId: string): Promise<BuildRecord> {
+    const b = this.live.get(buildId);
+    if (!b) {
+      const done = await this.getBuild(buildId);
+      if (!done) throw notFound("build", buildId);
+      throw new BrokkrError("service.conflict", `build ${buildId} has already ${done.status === "cancelled" ? "been cancelled" : "finished"}`, {
+        hint: "only a queued or running build can be cancelled",
+      });
+    }
+    b.cancelled = true;
+    const queued = this.queue.indexOf(b);
+    if (queued !== -1) {
+      this.queue.splice(queued, 1);
+      this.addLine(b, "error[build.cancelled]: cancelled before it started");
+      await this.finish(b, { status: "cancelled", error: cancelledError, artifacts: [] });
+    } else {
+      b.controller.abort();
+      await new Promise<void>((resolve) => b.followers.add({ onLine: () => {}, onEnd: () => resolve() }));
+    }
+    return (await this.getBuild(buildId)) ?? b.snapshot();
   }
 
   async getBuild(buildId: string): Promise<BuildRecord | undefined> {
@@ -252,7 +335,9 @@ export class ImageService implements BrokkrService {
 
   private pump(): void {
     while (!this.closed && this.running.size < this.concurrency && this.queue.length > 0) {
-      const b = this.queue.shift()!;
+      // The lowest priority number first; among equals, the oldest.
+      const next = this.queue.reduce((best, b, i) => (b.priority < this.queue[best]!.priority ? i : best), 0);
+      const b = this.queue.splice(next, 1)[0]!;
       const p: Promise<void> = this.run(b).finally(() => {
         this.running.delete(p);
         this.pump();
@@ -276,7 +361,20 @@ export class ImageService implements BrokkrService {
       await mkdir(staging, { recursive: true });
       if (b.controller.signal.aborted) throw shutdownBrokkrError();
       const out = await this.builder(
-        { buildId: b.record.id, schematicId: b.record.schematicId, spec, lock: b.lock, outDir: staging, assetsDir: this.store.root },
+        {
+          buildId: b.record.id,
+          schematicId: b.record.schematicId,
+          spec,
+          lock: b.lock,
+          outDir: staging,
+          assetsDir: this.store.root,
+          limits: {
+            seconds: this.limits.buildSeconds,
+            memoryBytes: this.limits.buildMemoryBytes,
+            packages: this.limits.buildPackages,
+            installedBytes: this.limits.buildInstalledBytes,
+          },
+        },
         (e) => {
           this.recordStage(b, e);
           render(e);
@@ -284,6 +382,7 @@ export class ImageService implements BrokkrService {
         b.controller.signal,
       );
       if (b.controller.signal.aborted) throw shutdownBrokkrError();
+      await checkOutputSize(staging, out.files, this.limits.buildOutputBytes);
       const found = new Set(await readdir(staging));
       const artifacts: ArtifactRecord[] = [];
       for (const file of [...new Set(out.files)].sort()) {
@@ -298,16 +397,16 @@ export class ImageService implements BrokkrService {
       await rm(staging, { recursive: true, force: true });
       await this.finish(b, { status: "succeeded", error: null, artifacts });
     } catch (err) {
-      const e = b.controller.signal.aborted ? shutdownBrokkrError() : err;
+      const e = b.cancelled ? cancelledBrokkrError() : b.controller.signal.aborted ? shutdownBrokkrError() : err;
       for (const line of formatError(e).split("\n")) this.addLine(b, line);
       await rm(staging, { recursive: true, force: true }).catch(() => {});
-      await this.finish(b, { status: "failed", error: toBuildError(e), artifacts: [] });
+      await this.finish(b, { status: b.cancelled ? "cancelled" : "failed", error: toBuildError(e), artifacts: [] });
     }
   }
 
   private async finish(
     b: LiveBuild,
-    end: { status: "succeeded" | "failed"; error: repo.BuildError | null; artifacts: ArtifactRecord[] },
+    end: { status: "succeeded" | "failed" | "cancelled"; error: repo.BuildError | null; artifacts: ArtifactRecord[] },
   ): Promise<void> {
     const finishedAt = new Date();
     b.write(() => repo.finishBuild(this.db, b.record.id, { ...end, finishedAt }));
@@ -356,6 +455,26 @@ export class ImageService implements BrokkrService {
 }
 
 const shutdownError = { code: "build.interrupted", message: "interrupted: the server shut down", hint: "start the build again" };
+
+const cancelledError = { code: "build.cancelled", message: "cancelled", hint: "start the build again when you want it" };
+
+function cancelledBrokkrError(): BrokkrError {
+  return new BrokkrError("build.cancelled", cancelledError.message, { hint: cancelledError.hint });
+}
+
+/** All artifacts together must fit the output limit; checked before any of them is kept. */
+async function checkOutputSize(dir: string, files: string[], limit: number): Promise<void> {
+  let total = 0;
+  for (const f of new Set(files)) {
+    if (basename(f) !== f) continue; // refused below with its own message
+    total += (await stat(join(dir, f)).catch(() => ({ size: 0 }))).size;
+  }
+  if (total > limit) {
+    throw new BrokkrError("build.too-large", `the artifacts take ${(total / 1e6).toFixed(1)} MB; the limit is ${(limit / 1e6).toFixed(1)} MB`, {
+      hint: "build fewer outputs or a smaller image",
+    });
+  }
+}
 
 function shutdownBrokkrError(): BrokkrError {
   return new BrokkrError("build.interrupted", shutdownError.message, { hint: shutdownError.hint });

@@ -19,6 +19,10 @@ export class LiveBuild {
   readonly lines: string[] = [];
   readonly followers = new Set<Follower>();
   readonly controller = new AbortController();
+  /** Lower runs first (see the builds table's priority). */
+  priority = 0;
+  /** Set by cancelBuild: the abort is the user's, not a shutdown's. */
+  cancelled = false;
   /** Settles once the build's row exists. */
   inserted: Promise<void> = Promise.resolve();
   /** Lines not yet in the database. */

@@ -69,7 +69,13 @@ export interface BrokkrService {
    * flight). `lock` rebuilds exact package versions (a manifest's lock). Throws
    * BrokkrError("service.not-found") for an unknown schematic.
    */
-  startBuild(schematicId: string, opts?: { lock?: LockEntry[] }): Promise<BuildRecord>;
+  startBuild(schematicId: string, opts?: { lock?: LockEntry[]; client?: string; priority?: number }): Promise<BuildRecord>;
+  /** Cancels a queued or running build (service.conflict when it has finished). */
+  cancelBuild(buildId: string): Promise<BuildRecord>;
+  /** Counts a write of `client`; throws service.rate-limited past the per-minute limit. */
+  checkWriteRate(client: string): Promise<void>;
+  /** The limits this service enforces (for the HTTP layer's own: streams, connections, timeouts). */
+  readonly limits: import("./limits.ts").ServiceLimits;
   getBuild(buildId: string): Promise<BuildRecord | undefined>;
   listBuilds(schematicId: string): Promise<BuildRecord[]>;
   latestGoodBuild(schematicId: string): Promise<BuildRecord | undefined>;
