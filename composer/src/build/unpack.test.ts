@@ -8,9 +8,11 @@ import { after, test } from "node:test";
 import { BlobCache, sha256Hex } from "../feeds/debian/cache.ts";
 import { writeDeb, writeTar } from "../rootfs/deb-fixture.ts";
 import { unpackDebs } from "./unpack.ts";
+import { rereadSettings } from "../settings/index.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "brokkr-unpack-"));
 process.env["BROKKR_STATE_DIR"] = join(dir, "state"); // the sealing key, outside the cache
+rereadSettings();
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const control = "Package: hello\nVersion: 1\nArchitecture: amd64\n";

@@ -11,9 +11,11 @@ import { BlobCache } from "./cache.ts";
 import { fetchDebs } from "./debs.ts";
 import { packagesText, sha256, startFakeArchive } from "./fake-archive.ts";
 import { type LoadPackagesOptions, loadPackages } from "./packages.ts";
+import { rereadSettings } from "../../settings/index.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "brokkr-tamper-"));
 process.env["BROKKR_STATE_DIR"] = join(dir, "state");
+rereadSettings();
 const archive = await startFakeArchive(dir);
 after(async () => {
   await archive.close();
