@@ -54,3 +54,11 @@ test("branding.splash shows in the YAML and reads back; without it the YAML has 
   const { branding: _b, ...plain } = spec;
   assert.doesNotMatch(specToYaml(plain), /branding/);
 });
+
+test("a spec with an invalid name or arch still compacts and prints (the form shows it while typed)", () => {
+  const spec = parseSpecText("name: a\narch: x86_64\n", "t");
+  for (const name of ["A", "has space", "", "-x", "🦀", "a".repeat(10_000)]) {
+    assert.equal(compactSpec({ ...spec, name }).name, name);
+    assert.match(specToYaml({ ...spec, name, arch: "sparc" as "x86_64" }), /arch: sparc/);
+  }
+});

@@ -11,13 +11,15 @@ function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/**
+ * The defaults, taken once from a fixed skeleton: never from the user's own name or arch, which
+ * may be invalid while they type (a throwing parse here once replaced the page with an error).
+ */
+const DEFAULTS = imageSpecSchema.parse({ name: "x", arch: "x86_64", system: { users: [{ name: "x" }] } });
+
 /** Drops every field equal to its default; `name` and `arch` have none and always stay. */
 export function compactSpec(spec: ImageSpec): Record<string, unknown> {
-  const defaults = imageSpecSchema.parse({
-    name: spec.name,
-    arch: spec.arch,
-    system: { users: [{ name: "x" }] },
-  });
+  const defaults = DEFAULTS;
   const { name: _name, ...userDefaults } = defaults.system.users[0]!;
   const withDefaults = { ...defaults, system: { ...defaults.system, users: [] } } as Record<string, unknown>;
   const compacted = {
