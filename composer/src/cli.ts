@@ -132,7 +132,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case "catalog": {
-      if (rest[0] !== "list") throw new BrokkrError("spec.invalid", `unknown catalog command '${rest[0] ?? ""}'`, { hint: "brokkr catalog list [kind]" });
+      if (rest[0] !== "list") throw new BrokkrError("cli.usage", `unknown catalog command '${rest[0] ?? ""}'`, { hint: "brokkr catalog list [kind]" });
       const kinds = { kernels: catalog.kernels, drivers: catalog.drivers, ports: catalog.ports, units: catalog.units };
       const wanted = rest[1];
       for (const [kind, map] of Object.entries(kinds)) {
@@ -153,7 +153,7 @@ async function main(argv: string[]): Promise<number> {
 /** The server checks the spec against its own catalog: no local catalog needed. */
 async function runRemote(args: string[], server: string | undefined, out: string | undefined): Promise<number> {
   if (args[0] !== "build") {
-    throw new BrokkrError("spec.invalid", `unknown remote command '${args[0] ?? ""}'`, { hint: "brokkr remote build SPEC --server URL" });
+    throw new BrokkrError("cli.usage", `unknown remote command '${args[0] ?? ""}'`, { hint: "brokkr remote build SPEC --server URL" });
   }
   const specFile = need(args[1], "SPEC");
   const result = await remoteBuild({
@@ -170,7 +170,7 @@ async function runRemote(args: string[], server: string | undefined, out: string
 }
 
 function need(value: string | undefined, what: string): string {
-  if (!value) throw new BrokkrError("spec.invalid", `missing ${what}`, { hint: "see `brokkr --help`" });
+  if (!value) throw new BrokkrError("cli.usage", `missing ${what}`, { hint: "see `brokkr --help`" });
   return value;
 }
 

@@ -1,61 +1,73 @@
-// One error type for the whole composer. The code is a closed union so that callers
-// (CLI exit codes, HTTP status) map it in one table instead of matching on messages.
+// One error type for the whole composer. Each code names where the error comes from (its
+// prefix) and has one line in the table below: its HTTP status and its CLI exit code. The wire
+// form (errorToJson / errorFromJson) is the one way an error crosses HTTP, the build child's
+// IPC channel, the database and server actions.
 
-export type ErrorCode =
-  | "spec.invalid"
-  | "spec.parse"
-  | "catalog.invalid"
-  | "catalog.not-found"
-  | "feed.mirror-unknown"
-  | "feed.http"
-  | "feed.signature"
-  | "feed.checksum-mismatch"
-  | "feed.index-missing"
-  | "feed.package-missing"
-  | "feed.release-expired"
-  | "feed.release-replayed"
-  | "resolve.unsatisfiable"
-  | "resolve.lock-mismatch"
-  | "deb.invalid"
-  | "rootfs.conflict"
-  | "kernel.module-missing"
-  | "kernel.invalid"
-  | "boot.stub-missing"
-  | "boot.pe-invalid"
-  | "boot.not-implemented"
-  | "boot.limine-missing"
-  | "boot.loader-missing"
-  | "image.too-large"
-  | "image.invalid"
-  | "asset.not-found"
-  | "asset.invalid"
-  | "qemu.missing"
-  | "qemu.timeout"
-  | "qemu.failed"
-  | "qemu.unsupported"
-  | "io"
-  | "config.invalid"
-  | "service.bad-request"
-  | "service.not-found"
-  | "service.method-not-allowed"
-  | "service.too-large"
-  | "service.unsupported-media-type"
-  | "service.range-not-satisfiable"
-  | "service.unavailable"
-  | "service.queue-full"
-  | "service.rate-limited"
-  | "service.conflict"
-  | "build.interrupted"
-  | "build.crashed"
-  | "build.cancelled"
-  | "build.time-limit"
-  | "build.memory-limit"
-  | "build.too-large"
-  | "remote.http"
-  | "remote.build-failed"
-  | "remote.checksum-mismatch"
-  | "remote.unsafe-name"
-  | "internal";
+/** Every code: HTTP status (500: our bug or the build's, not the request's) and CLI exit code. */
+const codes = {
+  "spec.invalid": { http: 400, exit: 1 },
+  "spec.parse": { http: 400, exit: 1 },
+  "catalog.invalid": { http: 500, exit: 1 },
+  "catalog.not-found": { http: 404, exit: 1 },
+  "feed.mirror-unknown": { http: 500, exit: 2 },
+  "feed.http": { http: 502, exit: 2 },
+  "feed.signature": { http: 502, exit: 2 },
+  "feed.checksum-mismatch": { http: 502, exit: 2 },
+  "feed.index-missing": { http: 502, exit: 2 },
+  "feed.package-missing": { http: 500, exit: 2 },
+  "feed.release-expired": { http: 502, exit: 2 },
+  "feed.release-replayed": { http: 502, exit: 2 },
+  "resolve.unsatisfiable": { http: 500, exit: 2 },
+  "resolve.lock-mismatch": { http: 400, exit: 2 },
+  "deb.invalid": { http: 500, exit: 2 },
+  "rootfs.conflict": { http: 500, exit: 2 },
+  "kernel.module-missing": { http: 500, exit: 2 },
+  "kernel.image-missing": { http: 500, exit: 2 },
+  "kernel.invalid": { http: 500, exit: 2 },
+  "boot.stub-missing": { http: 500, exit: 2 },
+  "boot.pe-invalid": { http: 500, exit: 2 },
+  "boot.not-implemented": { http: 501, exit: 2 },
+  "boot.limine-missing": { http: 500, exit: 2 },
+  "boot.loader-missing": { http: 500, exit: 2 },
+  "image.too-large": { http: 500, exit: 2 },
+  "image.invalid": { http: 500, exit: 2 },
+  "asset.not-found": { http: 404, exit: 2 },
+  "asset.invalid": { http: 400, exit: 2 },
+  "qemu.missing": { http: 500, exit: 2 },
+  "qemu.timeout": { http: 500, exit: 3 },
+  "qemu.failed": { http: 500, exit: 3 },
+  "qemu.unsupported": { http: 500, exit: 2 },
+  io: { http: 500, exit: 2 },
+  "config.invalid": { http: 500, exit: 78 },
+  "cli.usage": { http: 400, exit: 64 },
+  "service.bad-request": { http: 400, exit: 2 },
+  "service.not-found": { http: 404, exit: 2 },
+  "service.method-not-allowed": { http: 405, exit: 2 },
+  "service.too-large": { http: 413, exit: 2 },
+  "service.unsupported-media-type": { http: 415, exit: 2 },
+  "service.range-not-satisfiable": { http: 416, exit: 2 },
+  "service.unavailable": { http: 503, exit: 2 },
+  "service.queue-full": { http: 429, exit: 2 },
+  "service.rate-limited": { http: 429, exit: 2 },
+  "service.conflict": { http: 409, exit: 2 },
+  "build.interrupted": { http: 500, exit: 2 },
+  "build.crashed": { http: 500, exit: 2 },
+  "build.cancelled": { http: 500, exit: 2 },
+  "build.time-limit": { http: 500, exit: 2 },
+  "build.memory-limit": { http: 500, exit: 2 },
+  "build.too-large": { http: 500, exit: 2 },
+  "remote.http": { http: 500, exit: 2 },
+  "remote.build-failed": { http: 500, exit: 2 },
+  "remote.checksum-mismatch": { http: 500, exit: 2 },
+  "remote.unsafe-name": { http: 500, exit: 2 },
+  internal: { http: 500, exit: 70 },
+} satisfies Record<string, { http: number; exit: number }>;
+
+export type ErrorCode = keyof typeof codes;
+
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === "string" && Object.hasOwn(codes, code);
+}
 
 export interface Problem {
   /** Dotted path into the document, e.g. `boot.protocol` or `drivers[2]`. */
@@ -85,55 +97,78 @@ export class BrokkrError extends Error {
   }
 }
 
-const exitCodes: Partial<Record<ErrorCode, number>> = {
-  "spec.invalid": 1,
-  "spec.parse": 1,
-  "catalog.invalid": 1,
-  "catalog.not-found": 1,
-  "config.invalid": 78,
-  "qemu.timeout": 3,
-  "qemu.failed": 3,
-  internal: 70,
-};
-
-const httpStatus: Partial<Record<ErrorCode, number>> = {
-  "spec.invalid": 400,
-  "spec.parse": 400,
-  "catalog.not-found": 404,
-  "feed.http": 502,
-  "feed.signature": 502,
-  "feed.checksum-mismatch": 502,
-  "feed.index-missing": 502,
-  "feed.release-expired": 502,
-  "feed.release-replayed": 502,
-  "boot.not-implemented": 501,
-  "asset.not-found": 404,
-  "asset.invalid": 400,
-  "service.bad-request": 400,
-  "service.not-found": 404,
-  "service.method-not-allowed": 405,
-  "service.too-large": 413,
-  "service.unsupported-media-type": 415,
-  "service.range-not-satisfiable": 416,
-  "service.unavailable": 503,
-  "service.queue-full": 429,
-  "service.rate-limited": 429,
-  "service.conflict": 409,
-  "resolve.lock-mismatch": 400,
-  internal: 500,
-};
+/**
+ * A BrokkrError, also one made by another copy of this module (Next's bundle and the server
+ * each load their own), where `instanceof` fails.
+ */
+export function isBrokkrError(err: unknown): err is BrokkrError {
+  return err instanceof BrokkrError || (err instanceof Error && err.name === "BrokkrError" && isErrorCode((err as BrokkrError).code));
+}
 
 export function exitCodeOf(err: unknown): number {
-  return err instanceof BrokkrError ? (exitCodes[err.code] ?? 2) : 70;
+  return isBrokkrError(err) ? codes[err.code].exit : codes.internal.exit;
 }
 
 export function httpStatusOf(err: unknown): number {
-  return err instanceof BrokkrError ? (httpStatus[err.code] ?? 500) : 500;
+  return isBrokkrError(err) ? codes[err.code].http : codes.internal.http;
+}
+
+/** The wire form: `{ error: ErrorJson }` in HTTP bodies, the build child's message, a build row. */
+export interface ErrorJson {
+  code: ErrorCode;
+  message: string;
+  hint?: string;
+  problems?: Problem[];
+  details?: Record<string, unknown>;
+}
+
+/**
+ * The wire form of any thrown value. Anything but a BrokkrError is our bug: it becomes a bare
+ * `internal` error (the caller logs the original), or keeps its message with `keepMessage`
+ * (a build row, whose log shows it anyway). Details go out only for spec errors, where they
+ * locate the problem in the user's own document; elsewhere they may name server paths.
+ */
+export function errorToJson(err: unknown, opts: { keepMessage?: boolean } = {}): ErrorJson {
+  if (!isBrokkrError(err)) {
+    const message = opts.keepMessage && err instanceof Error && err.message ? err.message : "internal error";
+    return { code: "internal", message };
+  }
+  return {
+    code: err.code,
+    message: err.message,
+    ...(err.hint ? { hint: err.hint } : {}),
+    ...(err.problems.length > 0 ? { problems: err.problems.map((p) => ({ ...p })) } : {}),
+    ...(err.details && err.code.startsWith("spec.") ? { details: err.details } : {}),
+  };
+}
+
+/**
+ * Back from the wire: whatever arrives (another version's server, a damaged row) becomes a
+ * BrokkrError; a code this version does not know becomes `unknownCode`, named in the message.
+ */
+export function errorFromJson(json: unknown, unknownCode: ErrorCode = "internal"): BrokkrError {
+  const e = (typeof json === "object" && json !== null ? json : {}) as Record<string, unknown>;
+  const known = isErrorCode(e["code"]);
+  const text = typeof e["message"] === "string" ? e["message"] : "unknown error";
+  const message = known || e["code"] === undefined ? text : `${text} (${String(e["code"])})`;
+  const problems = Array.isArray(e["problems"]) ? e["problems"].filter(isProblem).map((p) => ({ ...p })) : [];
+  const details = typeof e["details"] === "object" && e["details"] !== null ? (e["details"] as Record<string, unknown>) : undefined;
+  return new BrokkrError(known ? (e["code"] as ErrorCode) : unknownCode, message, {
+    ...(typeof e["hint"] === "string" ? { hint: e["hint"] } : {}),
+    ...(details ? { details } : {}),
+    problems,
+  });
+}
+
+function isProblem(p: unknown): p is Problem {
+  const o = p as Record<string, unknown> | null;
+  if (typeof o !== "object" || o === null) return false;
+  return typeof o["path"] === "string" && typeof o["message"] === "string" && (o["hint"] === undefined || typeof o["hint"] === "string");
 }
 
 /** Renders an error for a terminal: message, each problem with its path, then the hint. */
 export function formatError(err: unknown): string {
-  if (!(err instanceof BrokkrError)) {
+  if (!isBrokkrError(err)) {
     return err instanceof Error ? `internal error: ${err.stack ?? err.message}` : `internal error: ${String(err)}`;
   }
   const lines = [`error[${err.code}]: ${err.message}`];

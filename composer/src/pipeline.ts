@@ -315,7 +315,7 @@ function multiboot2Parts(plan: Plan, unpacked: readonly { dataTar: Buffer }[], f
   if (!hv) throw new BrokkrError("boot.not-implemented", "multiboot2 needs a hypervisor kernel (kernel: xen)");
   const image = findImage(dataEntries(unpacked[plan.bootPackages.length]!.dataTar, hv.package.package), hv.imagePaths);
   if (!image?.data) {
-    throw new BrokkrError("kernel.module-missing", `${hv.package.package} has no file matching ${hv.imagePaths.join(" or ")}`, {
+    throw new BrokkrError("kernel.image-missing", `${hv.package.package} has no file matching ${hv.imagePaths.join(" or ")}`, {
       hint: "check kernel/<id>.yaml's imagePath",
     });
   }

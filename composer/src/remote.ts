@@ -7,7 +7,8 @@ import { mkdir, readFile, rename, rm } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { BrokkrError, type Problem } from "./errors.ts";
+import { BrokkrError, errorFromJson } from "./errors.ts";
+import type { BuildRecord, CreatedSchematic, StartedBuild } from "./http-api.ts";
 
 export interface RemoteBuildOptions {
   specFile: string;
@@ -33,27 +34,17 @@ export interface RemoteBuildResult {
   artifacts: RemoteArtifact[];
 }
 
-interface BuildJson {
-  id: string;
-  status: string;
-  error: { code: string; message: string; hint?: string } | null;
-  artifacts: { file: string; sha256: string; size: number }[];
-}
-
 export async function remoteBuild(opts: RemoteBuildOptions): Promise<RemoteBuildResult> {
   const base = opts.server.replace(/\/+$/, "");
   const text = await readFile(opts.specFile, "utf8").catch((cause: unknown) => {
     throw new BrokkrError("spec.parse", `cannot read ${opts.specFile}`, { cause, hint: "check the path" });
   });
   const type = opts.specFile.endsWith(".json") ? "application/json" : "application/yaml";
-  const schematic = (await call(base, "/api/schematics", { method: "POST", headers: { "content-type": type }, body: text })) as {
-    id: string;
-    spec: { name: string };
-  };
-  const started = (await call(base, `/api/schematics/${schematic.id}/builds`, { method: "POST" })) as { buildId: string };
+  const schematic = (await call(base, "/api/schematics", { method: "POST", headers: { "content-type": type }, body: text })) as CreatedSchematic;
+  const started = (await call(base, `/api/schematics/${schematic.id}/builds`, { method: "POST" })) as StartedBuild;
   const log = opts.onLog ?? (() => {});
   await followLog(base, started.buildId, log);
-  const build = (await call(base, `/api/builds/${started.buildId}`)) as BuildJson;
+  const build = (await call(base, `/api/builds/${started.buildId}`)) as BuildRecord;
   if (build.status !== "succeeded") {
     const e = build.error;
     throw new BrokkrError("remote.build-failed", `build ${build.id} ${build.status}: [${e?.code ?? "?"}] ${e?.message ?? ""}`, {
@@ -208,15 +199,18 @@ async function send(url: string, init: RequestInit = {}): Promise<Response> {
   }
 }
 
-/** Turns the server's `{ error: { code, message, problems, hint } }` into a BrokkrError. */
+/**
+ * Turns the server's `{ error }` into a BrokkrError: a spec error stays one (the user's to fix),
+ * anything else is the server's and becomes `remote.http` naming its code.
+ */
 async function failFrom(res: Response): Promise<never> {
-  const body = (await res.json().catch(() => undefined)) as
-    | { error?: { code?: string; message?: string; problems?: Problem[]; hint?: string } }
-    | undefined;
-  const e = body?.error;
-  const code = e?.code === "spec.invalid" || e?.code === "spec.parse" ? e.code : "remote.http";
-  throw new BrokkrError(code, e?.message ? `${e.message}${code === "remote.http" ? ` (HTTP ${res.status}, ${e.code})` : ""}` : `HTTP ${res.status} from ${res.url}`, {
-    problems: e?.problems ?? [],
-    ...(e?.hint ? { hint: e.hint } : {}),
+  const body = (await res.json().catch(() => undefined)) as { error?: unknown } | undefined;
+  if (body?.error === undefined) throw new BrokkrError("remote.http", `HTTP ${res.status} from ${res.url}`);
+  const e = errorFromJson(body.error, "remote.http");
+  if (e.code === "spec.invalid" || e.code === "spec.parse") throw e;
+  const known = e.code === "remote.http" ? "" : `, ${e.code}`;
+  throw new BrokkrError("remote.http", `${e.message} (HTTP ${res.status}${known})`, {
+    problems: e.problems,
+    ...(e.hint ? { hint: e.hint } : {}),
   });
 }

@@ -1,6 +1,6 @@
 // Small helpers of the plain HTTP layer: JSON answers, the one error shape, bounded bodies.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { BrokkrError, httpStatusOf } from "../../composer/src/errors.ts";
+import { BrokkrError, errorToJson, httpStatusOf } from "../../composer/src/errors.ts";
 
 export const maxBodyBytes = 1024 * 1024;
 
@@ -46,16 +46,7 @@ export function sendError(
   headers: Record<string, string> = {},
 ): void {
   const status = httpStatusOf(err);
-  const error: Record<string, unknown> =
-    err instanceof BrokkrError
-      ? {
-          code: err.code,
-          message: err.message,
-          ...(err.problems.length > 0 ? { problems: err.problems } : {}),
-          ...(err.hint ? { hint: err.hint } : {}),
-          ...(err.details && err.code.startsWith("spec.") ? { details: err.details } : {}),
-        }
-      : { code: "internal", message: "internal server error" };
+  const error = errorToJson(err);
   if (status >= 500) console.error(`${req.method} ${req.url}:`, err);
   if (res.headersSent) {
     res.destroy();

@@ -87,6 +87,6 @@ test("the CLI: brokkr remote build SPEC --server URL --out DIR", async () => {
   assert.equal(down.code, 2);
   assert.match(down.stderr, /error\[remote\.http\]: cannot reach http:\/\/127\.0\.0\.1:1/);
   const missing = await cli(["remote", "build", minimal]);
-  assert.equal(missing.code, 1);
-  assert.match(missing.stderr, /missing --server URL/);
+  assert.equal(missing.code, 64, "a usage error has its own exit code");
+  assert.match(missing.stderr, /error\[cli\.usage\]: missing --server URL/);
 });

@@ -35,7 +35,7 @@ export async function installKernel(
       .replace(/^lib\//, "usr/lib/");
   const image = findImage(opts.entries, opts.imagePaths, norm);
   if (!image) {
-    throw new BrokkrError("kernel.module-missing", `the kernel package(s) have no file matching ${opts.imagePaths.join(" or ")}`, {
+    throw new BrokkrError("kernel.image-missing", `the kernel package(s) have no file matching ${opts.imagePaths.join(" or ")}`, {
       hint: "check kernel/<id>.yaml's imagePath",
     });
   }

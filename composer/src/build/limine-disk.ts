@@ -55,7 +55,11 @@ export function limineEspFiles(opts: LimineDiskOptions): FatFile[] {
 
 export async function writeLimineDiskImage(path: string, opts: LimineDiskOptions): Promise<void> {
   const bios = opts.limine.bios;
-  if (opts.firmware === "bios" && !bios) throw new Error("Limine BIOS files were not loaded");
+  if (opts.firmware === "bios" && !bios) {
+    throw new BrokkrError("boot.limine-missing", "the Limine BIOS files were not loaded", {
+      hint: "load Limine with { firmware: \"bios\" }; BROKKR_LIMINE_DIR must hold limine-bios.sys and limine-bios-hdd.h",
+    });
+  }
   await writeEspDisk(path, {
     files: limineEspFiles(opts),
     seed: opts.seed,

@@ -27,12 +27,12 @@ export interface ModuleElf {
 export function openModuleElf(elf: Buffer, name: string): ModuleElf {
   const corrupt = (err: unknown): never => {
     if (!(err instanceof RangeError)) throw err;
-    throw new BrokkrError("kernel.module-missing", `${name} is a truncated or corrupt ELF file`, {
+    throw new BrokkrError("kernel.invalid", `${name} is a truncated or corrupt ELF file`, {
       cause: err,
     });
   };
   if (elf.length < 4 || elf.readUInt32BE(0) !== 0x7f454c46) {
-    throw new BrokkrError("kernel.module-missing", `${name} is not an ELF file`);
+    throw new BrokkrError("kernel.invalid", `${name} is not an ELF file`);
   }
   const is64 = elf[4] === 2;
   const le = elf[5] === 1;

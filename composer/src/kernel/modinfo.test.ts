@@ -49,7 +49,7 @@ describe("readModinfo", () => {
     assert.throws(
       () => readModinfo(Buffer.from("\x28\xb5\x2f\xfd compressed, not ELF"), "foo.ko.zst"),
       (e: unknown) =>
-        e instanceof BrokkrError && e.code === "kernel.module-missing" && e.message.includes("foo.ko.zst"),
+        e instanceof BrokkrError && e.code === "kernel.invalid" && e.message.includes("foo.ko.zst"),
     );
   });
 
@@ -58,7 +58,7 @@ describe("readModinfo", () => {
     for (const cut of [whole.subarray(0, 2), whole.subarray(0, whole.length - 100)]) {
       assert.throws(
         () => readModinfo(cut, "virtio_net.ko"),
-        (e: unknown) => e instanceof BrokkrError && e.code === "kernel.module-missing",
+        (e: unknown) => e instanceof BrokkrError && e.code === "kernel.invalid",
         `${cut.length} bytes`,
       );
     }

@@ -1,5 +1,5 @@
 // What a server action hands back to the form when it could not go on. A success redirects.
-import type { Problem } from "../../../composer/src/errors.ts";
+import { errorToJson, isBrokkrError, type Problem } from "../../../composer/src/errors.ts";
 
 export interface ActionFailure {
   message: string;
@@ -7,13 +7,9 @@ export interface ActionFailure {
   problems: Problem[];
 }
 
-/** BrokkrError by shape: the service may run as another module instance than the bundle's. */
+/** A BrokkrError's wire form, for the form to show; anything else is rethrown by the caller. */
 export function toFailure(err: unknown): ActionFailure | undefined {
-  if (!(err instanceof Error) || err.name !== "BrokkrError") return undefined;
-  const e = err as Error & { hint?: string; problems?: Problem[] };
-  return {
-    message: e.message,
-    ...(e.hint ? { hint: e.hint } : {}),
-    problems: Array.isArray(e.problems) ? e.problems.map((p) => ({ ...p })) : [],
-  };
+  if (!isBrokkrError(err)) return undefined;
+  const { message, hint, problems = [] } = errorToJson(err);
+  return { message, ...(hint ? { hint } : {}), problems };
 }

@@ -4,14 +4,14 @@
 // nobody. Protocol over the IPC channel: the parent sends one BuildJob; the child sends
 // { type: "event" } messages, then one { type: "done", files } or { type: "error", error }.
 import { loadCatalog } from "../../../composer/src/catalog/index.ts";
-import { BrokkrError } from "../../../composer/src/errors.ts";
+import { type ErrorJson, errorToJson, formatError, isBrokkrError } from "../../../composer/src/errors.ts";
 import { build } from "../../../composer/src/pipeline.ts";
 import type { BuildJob } from "./builder.ts";
 
 export type ChildMessage =
   | { type: "event"; event: import("../../../composer/src/build/progress.ts").BuildEvent }
   | { type: "done"; files: string[] }
-  | { type: "error"; error: { code: string; message: string; hint?: string } };
+  | { type: "error"; error: ErrorJson };
 
 function send(msg: ChildMessage): Promise<void> {
   return new Promise((resolve) => {
@@ -35,11 +35,9 @@ async function run(job: BuildJob): Promise<void> {
     });
     await send({ type: "done", files: [...Object.keys(manifest.artifacts), "manifest.json"] });
   } catch (err) {
-    const error =
-      err instanceof BrokkrError
-        ? { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) }
-        : { code: "internal", message: err instanceof Error ? (err.stack ?? err.message) : String(err) };
-    await send({ type: "error", error });
+    // Our bug, not the build's: the trace goes to the build log (stderr), the parent gets `internal`.
+    if (!isBrokkrError(err)) process.stderr.write(`${formatError(err)}\n`);
+    await send({ type: "error", error: errorToJson(err) });
   }
   finished = true;
   process.disconnect?.();

@@ -2,7 +2,7 @@
 // BROKKR_MIRROR) and relays its progress. Aborting kills the child by its PID.
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { BrokkrError, type ErrorCode } from "../../../composer/src/errors.ts";
+import { BrokkrError, errorFromJson } from "../../../composer/src/errors.ts";
 import type { ChildMessage } from "./build-child.ts";
 import type { Builder } from "./builder.ts";
 import { killTree, watchTreeMemory } from "./process-tree.ts";
@@ -71,10 +71,7 @@ export const childProcessBuilder: Builder = (job, onEvent, signal) =>
       signal.removeEventListener("abort", abort);
       if (limitHit) return reject(limitHit);
       if (result?.type === "done") return resolve({ files: result.files });
-      if (result?.type === "error") {
-        const { code: errCode, message, hint } = result.error;
-        return reject(new BrokkrError(errCode as ErrorCode, message, hint ? { hint } : {}));
-      }
+      if (result?.type === "error") return reject(errorFromJson(result.error));
       const how = sig ? `was killed by ${sig}` : `exited with code ${code}`;
       reject(
         new BrokkrError("build.crashed", `the build process ${how} before it finished`, {

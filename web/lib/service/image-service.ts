@@ -6,7 +6,7 @@ import { basename, join } from "node:path";
 import canonicalize from "canonicalize";
 import type { BuildEvent } from "../../../composer/src/build/progress.ts";
 import type { Catalog } from "../../../composer/src/catalog/index.ts";
-import { BrokkrError, formatError } from "../../../composer/src/errors.ts";
+import { BrokkrError, errorToJson, formatError, type Problem } from "../../../composer/src/errors.ts";
 import type { LockEntry } from "../../../composer/src/feeds/debian/types.ts";
 import { checkSpecValue, normalizeSpec, schematicId as idOf } from "../../../composer/src/spec/index.ts";
 import { cleanLogLine } from "../../../composer/src/spec/output-languages.ts";
@@ -43,7 +43,7 @@ export interface StartBuildOptions {
   priority?: number;
 }
 
-export const interruptedError = {
+export const interruptedError: repo.BuildError = {
   code: "build.interrupted",
   message: "interrupted by a server restart",
   hint: "start the build again",
@@ -454,7 +454,7 @@ export class ImageService implements BrokkrService {
   }
 }
 
-const shutdownError = { code: "build.interrupted", message: "interrupted: the server shut down", hint: "start the build again" };
+const shutdownError: repo.BuildError = { code: "build.interrupted", message: "interrupted: the server shut down", hint: "start the build again" };
 
 const cancelledError = { code: "build.cancelled", message: "cancelled", hint: "start the build again when you want it" };
 
@@ -486,10 +486,14 @@ function notFound(what: string, id: string): BrokkrError {
 
 /** The error a build row keeps: its text cleaned like log lines (a NUL would fail the jsonb write). */
 function toBuildError(err: unknown): repo.BuildError {
-  if (err instanceof BrokkrError) {
-    return { code: err.code, message: cleanLogLine(err.message), ...(err.hint ? { hint: cleanLogLine(err.hint) } : {}) };
-  }
-  return { code: "internal", message: cleanLogLine(err instanceof Error ? err.message : String(err)) };
+  const { code, message, hint, problems } = errorToJson(err, { keepMessage: true });
+  const clean = (p: Problem) => ({ path: cleanLogLine(p.path), message: cleanLogLine(p.message), ...(p.hint ? { hint: cleanLogLine(p.hint) } : {}) });
+  return {
+    code,
+    message: cleanLogLine(message),
+    ...(hint ? { hint: cleanLogLine(hint) } : code === "internal" ? { hint: "the build log has the details" } : {}),
+    ...(problems ? { problems: problems.map(clean) } : {}),
+  };
 }
 
 const cacheLimit = 10_000;

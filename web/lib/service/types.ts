@@ -3,62 +3,17 @@
 // One process holds one BrokkrService; the HTTP layer and Next's server actions reach it
 // through getService() in ./registry.ts.
 import type { LockEntry } from "../../../composer/src/feeds/debian/types.ts";
-import type { ImageSpec } from "../../../composer/src/spec/index.ts";
+import type { ArtifactRecord, AssetRecord, BuildRecord, LogLine, SchematicRecord } from "../../../composer/src/http-api.ts";
 
-export type BuildStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
-
-export interface SchematicRecord {
-  id: string;
-  spec: ImageSpec;
-  createdAt: string;
-}
-
-export interface StageRecord {
-  name: string;
-  startedAt: string;
-  /** Set when the stage finished. */
-  ms: number | null;
-}
-
-export interface ArtifactRecord {
-  /** disk.img, uki.efi, vmlinuz, initrd.img, cmdline, manifest.json */
-  file: string;
-  sha256: string;
-  size: number;
-}
-
-export interface BuildRecord {
-  id: string;
-  schematicId: string;
-  status: BuildStatus;
-  stages: StageRecord[];
-  artifacts: ArtifactRecord[];
-  error: { code: string; message: string; hint?: string } | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
-
-/** An uploaded branding image, converted; `id` is the sha256 of the stored file (the splash BMP). */
-export interface AssetRecord {
-  id: string;
-  /** The uploaded file's name, as the client gave it ("" when none). */
-  name: string;
-  /** Of the stored file: image/bmp for a splash. */
-  contentType: string;
-  size: number;
-  width: number;
-  height: number;
-  /** sha256 of the PNG preview in the store. */
-  thumbnail: string | null;
-  createdAt: string;
-}
-
-export interface LogLine {
-  /** 0-based line number within the build's log. */
-  n: number;
-  text: string;
-}
+export type {
+  ArtifactRecord,
+  AssetRecord,
+  BuildRecord,
+  BuildStatus,
+  LogLine,
+  SchematicRecord,
+  StageRecord,
+} from "../../../composer/src/http-api.ts";
 
 export interface BrokkrService {
   /** Validates (schema + catalog rules) and stores; throws BrokkrError("spec.invalid") with every problem. */
