@@ -456,7 +456,7 @@ export class ImageService implements BrokkrService {
 
 const shutdownError: repo.BuildError = { code: "build.interrupted", message: "interrupted: the server shut down", hint: "start the build again" };
 
-const cancelledError = { code: "build.cancelled", message: "cancelled", hint: "start the build again when you want it" };
+const cancelledError: repo.BuildError = { code: "build.cancelled", message: "cancelled", hint: "start the build again when you want it" };
 
 function cancelledBrokkrError(): BrokkrError {
   return new BrokkrError("build.cancelled", cancelledError.message, { hint: cancelledError.hint });
