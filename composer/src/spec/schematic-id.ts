@@ -1,13 +1,15 @@
 // The schematic ID: sha256 of the RFC 8785 canonical JSON of the normalized spec. It names a
-// spec everywhere (URLs, caches, the boot report), so it must not depend on key or list order.
+// spec everywhere (URLs, caches, the boot report), so it must not depend on key or list order,
+// and fields added later stay out of it while they hold their defaults (late-fields.ts).
 import { createHash } from "node:crypto";
 import canonicalize from "canonicalize";
 import { BrokkrError } from "../errors.ts";
 import type { ImageSpec, ImageSpecInput } from "./image-spec.ts";
+import { stripLateDefaults } from "./late-fields.ts";
 import { normalizeSpec } from "./normalize.ts";
 
 export function canonicalSpecJson(spec: ImageSpecInput | ImageSpec): string {
-  const json = canonicalize(normalizeSpec(spec));
+  const json = canonicalize(stripLateDefaults(normalizeSpec(spec)));
   if (json === undefined) throw new BrokkrError("internal", "the spec has no canonical JSON form");
   return json;
 }
