@@ -1,13 +1,24 @@
 #!/usr/bin/env bash
-# Machine setup shared by scripts/test.sh and scripts/start.sh (and so by CI): the Debian tools
-# that tests and boot tests use, then the npm dependencies. Idempotent: when everything is in
-# place it changes nothing and says so. Needs no terminal (CI=true, no stdin).
-#   bash scripts/setup.sh [--dry-run]    --dry-run prints what it would run
+# Machine setup for the README's two commands (and so for CI): the Debian tools a job needs,
+# then the npm dependencies. Idempotent: when everything is in place it changes nothing and says
+# so. Needs no terminal (CI=true, no stdin).
+#   bash scripts/setup.sh [main|test] [--dry-run]
+#     main       what `npm start` (server, builder, web UI build) needs at run time
+#     test       (the default) main + what the tests and benchmarks need (QEMU, firmware,
+#                Chromium, PostgreSQL, ...)
+#     --dry-run  prints what it would run
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+mode=test
 dry_run=0
-if [[ "${1:-}" == "--dry-run" ]]; then dry_run=1; fi
+for arg in "$@"; do
+  case $arg in
+    main | test) mode=$arg ;;
+    --dry-run) dry_run=1 ;;
+    *) echo "setup: unknown argument '$arg' (usage: bash scripts/setup.sh [main|test] [--dry-run])" >&2; exit 2 ;;
+  esac
+done
 
 say() { echo "setup: $*"; }
 run() {
@@ -22,13 +33,30 @@ run() {
 # fsck.fat and sgdisk live in /usr/sbin, which a non-root PATH may lack.
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 
-# kind (cmd, file, or glob: any match will do), what, Debian package that provides it.
-# ipxe-qemu: the PXE option ROM the web e2e test boots from; postgresql: the web service's
-# tests run against a real PostgreSQL as well as the embedded one. wrk and curl: the image
-# service's load and download figures in `npm run bench` (scripts/bench-web.ts).
-# python3: its lzma module is the independent decoder for our LZMA writer (formats/lzma.ts).
-# kmod: depmod, modprobe and modinfo check the module indexes we write (kernel/depmod.ts).
-needs=(
+# One entry a line: kind (cmd, file, or glob: any match will do), what, the Debian package that
+# provides it. To add one: append a line to the list of the job that needs it (a tool only the
+# tests or benchmarks use goes into needs_test), with a word on why in the comment above it.
+
+# The main job. nodejs + npm: the first `node` and `npm`, only to run `npm ci`, which installs
+# the pinned Node 24 (docs/adr/0001-node-24-from-npm.md). The keyring checks the mirror's
+# InRelease files; zstd and xz: the builder decodes .deb members with them when present
+# (composer/src/util/decompress.ts; twice as fast as the in-process decoders).
+needs_main=(
+  "cmd node nodejs"
+  "cmd npm npm"
+  "file /usr/share/keyrings/debian-archive-keyring.gpg debian-archive-keyring"
+  "cmd zstd zstd"
+  "cmd xz xz-utils"
+)
+
+# Only the tests and benchmarks. QEMU and firmware: boot tests. ipxe-qemu: the PXE option ROM
+# the web e2e test boots from; postgresql: the web service's tests run against a real
+# PostgreSQL as well as the embedded one. wrk and curl: the image service's load and download
+# figures in `npm run bench` (scripts/bench-web.ts). python3: its lzma module is the independent
+# decoder for our LZMA writer (formats/lzma.ts). kmod: depmod, modprobe and modinfo check the
+# module indexes we write (kernel/depmod.ts). fsck.*, sgdisk, mdir, xorriso, objdump, cpio:
+# independent readers of what our format writers produce. chromium: the UI tests.
+needs_test=(
   "cmd qemu-system-x86_64 qemu-system-x86"
   "file /usr/share/OVMF/OVMF_CODE_4M.fd ovmf"
   "cmd qemu-system-aarch64 qemu-system-arm"
@@ -37,10 +65,7 @@ needs=(
   "file /usr/share/qemu/opensbi-riscv64-generic-fw_dynamic.bin qemu-system-data"
   "file /usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin u-boot-qemu"
   "cmd mkimage u-boot-tools"
-  "file /usr/share/keyrings/debian-archive-keyring.gpg debian-archive-keyring"
   "cmd cpio cpio"
-  "cmd zstd zstd"
-  "cmd xz xz-utils"
   "cmd python3 python3"
   "cmd chromium chromium"
   "cmd fsck.fat dosfstools"
@@ -61,6 +86,9 @@ needs=(
   "cmd curl curl"
 )
 
+needs=("${needs_main[@]}")
+if [[ $mode == test ]]; then needs+=("${needs_test[@]}"); fi
+
 find_missing_packages() {
   missing_pkgs=()
   local entry kind what pkg
@@ -80,7 +108,7 @@ find_missing_packages() {
 
 find_missing_packages
 if ((${#missing_pkgs[@]} == 0)); then
-  say "Debian tools: all present, nothing to install"
+  say "Debian tools for the $mode job: all present, nothing to install"
 else
   if ! command -v apt-get >/dev/null 2>&1; then
     say "apt-get not found: this is not a Debian-like system; install by hand: ${missing_pkgs[*]}"
@@ -104,24 +132,33 @@ else
       say "still missing after apt-get install: ${missing_pkgs[*]}"
       exit 1
     fi
-    say "Debian tools: installed"
+    say "Debian tools for the $mode job: installed"
   fi
 fi
 
-# npm writes node_modules/.package-lock.json on every install: it is our stamp.
+# npm writes node_modules/.package-lock.json on every install: it is our stamp. Node 24 comes
+# from the `node` package's preinstall; an npm that skipped it (npm 12 without our allowScripts
+# entry) leaves node_modules without it, and every script would run on the host's node.
+node24() { [[ -x node_modules/.bin/node ]] && [[ $(node_modules/.bin/node --version 2>/dev/null) == v24.* ]]; }
 reason=""
 if [[ ! -f node_modules/.package-lock.json ]]; then
   reason="node_modules is missing"
 elif [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
   reason="package-lock.json is newer than node_modules"
+elif ! node24; then
+  reason="node_modules/.bin/node is not Node 24"
 fi
 if [[ -z $reason ]]; then
   say "npm dependencies: up to date, npm ci skipped"
 else
   if ! command -v npm >/dev/null 2>&1; then
-    say "npm not found ($reason): install Node.js with npm, then rerun"
+    say "npm not found ($reason): install Node.js with npm (Debian: apt-get install nodejs npm), then rerun"
     exit 1
   fi
-  say "npm ci: $reason"
+  say "npm ci with npm $(npm --version): $reason"
   run npm ci --no-audit --no-fund
+  if ((!dry_run)) && ! node24; then
+    say "npm ci left no Node 24 in node_modules/.bin: the \`node\` package's preinstall did not run (is \"node\": true still in package.json's allowScripts?)"
+    exit 1
+  fi
 fi

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The main job (README quick start, `npm start`): set up the machine, build the web UI when it
-# is missing or older than its sources, and run the Brokkr server on http://localhost:3000.
+# The main job (README quick start: `./brokkr.sh start`, or `npm start`): set up what it needs
+# (setup.sh main), build the web UI when it is missing or older than its sources, and run the
+# Brokkr server on http://localhost:3000.
 # Environment: PORT, HOST, BROKKR_DATA_DIR, DATABASE_URL, BROKKR_BUILD_CONCURRENCY (see web/README.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh main
 export PATH="$PWD/node_modules/.bin:$PATH"
 
 # The UI bundles web/ and the composer's spec and catalog code: rebuild when any is newer.

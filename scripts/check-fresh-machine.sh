@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# `npm run check:fresh-machine`: the README's main command on machines that have never seen
+# Brokkr, end to end. Two cases, each on a clean `git clone` of this repository's HEAD:
+#   debian  a minimal Debian bookworm root made with debootstrap (no Node, no npm, no QEMU),
+#           entered with chroot
+#   npm12   this machine with npm 12 as its `npm` (installed under the temp dir, first on PATH)
+# In each, the quick start's first command runs verbatim (read from README.md) with PORT on a
+# free loopback port; then scripts/build-through-api.ts waits for the configurator, builds
+# examples/minimal.yaml through the HTTP API and checks the downloaded disk.img's sha256.
+# Needs root (debootstrap, chroot, mounts). All of it lives in one directory under /var/tmp,
+# removed at the end with the mounts and every process the check started.
+#   bash scripts/check-fresh-machine.sh [debian] [npm12]     (default: both)
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+node24="$repo/node_modules/.bin/node" # runs the API client and the mirror lookup, never the cases
+cases=("$@")
+((${#cases[@]} > 0)) || cases=(debian npm12)
+for c in "${cases[@]}"; do
+  [[ $c == debian || $c == npm12 ]] || { echo "fresh-machine: unknown case '$c' (debian, npm12)" >&2; exit 2; }
+done
+
+say() { echo "fresh-machine: $*"; }
+fail() { say "FAILED: $*" >&2; exit 1; }
+[[ $(id -u) == 0 ]] || fail "needs root for debootstrap, chroot and mounts: run it as root"
+[[ -x $node24 ]] || fail "no Node 24 in node_modules: run ./brokkr.sh test (or npm ci) first"
+minutes() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
+
+# The quick start's first command, exactly as a reader would paste it (comment stripped).
+main_command=$(awk '/^## Quick start/ { q = 1 } q && /^```sh/ { getline; print; exit }' "$repo/README.md" | sed 's/[[:space:]]*#.*//')
+[[ -n $main_command ]] || fail "no \`\`\`sh block under '## Quick start' in README.md"
+say "main command: $main_command"
+
+work=$(mktemp -d /var/tmp/brokkr-fresh.XXXXXX)
+mounts=()
+server_pids=()
+root="$work/root"
+
+stop_server() {
+  local pid=$1 i
+  kill -TERM -- "-$pid" 2>/dev/null || return 0
+  for i in $(seq 20); do
+    kill -0 -- "-$pid" 2>/dev/null || return 0
+    sleep 0.5
+  done
+  kill -KILL -- "-$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local pid p
+  for pid in "${server_pids[@]}"; do stop_server "$pid"; done
+  # Anything still running inside our root was started by us (the chroot is ours alone).
+  for p in /proc/[0-9]*; do
+    [[ $(readlink "$p/root" 2>/dev/null) == "$root" ]] && kill -KILL "${p#/proc/}" 2>/dev/null
+  done
+  for ((i = ${#mounts[@]} - 1; i >= 0; i--)); do
+    umount "${mounts[i]}" 2>/dev/null || umount -l "${mounts[i]}" || true
+  done
+  if grep -q " $work/" /proc/mounts; then
+    say "left $work in place: something is still mounted under it" >&2
+  else
+    rm -rf --one-file-system "$work"
+  fi
+}
+trap cleanup EXIT
+
+free_port() {
+  "$node24" -e 'const s = require("node:net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })'
+}
+
+# Starts the main command in its own session (so one signal to its process group stops it all),
+# then builds through the API. $1: case name, $2: port, rest: the command that starts it.
+run_case() {
+  local name=$1 port=$2 t0=$SECONDS pid
+  shift 2
+  setsid "$@" >"$work/$name-server.log" 2>&1 &
+  pid=$!
+  server_pids+=("$pid")
+  say "$name: started the main command (pid $pid, log below on failure)"
+  if ! "$node24" "$repo/scripts/build-through-api.ts" "http://127.0.0.1:$port" "$repo/examples/minimal.yaml" \
+    "$work/$name-disk.img" --pid "$pid" --wait-seconds 2700 | tee "$work/$name-api.log"; then
+    tail -n 60 "$work/$name-server.log" >&2
+    fail "$name: the main command did not serve a working image service"
+  fi
+  stop_server "$pid"
+  results+=("$name: PASS, main command to disk.img in $(minutes $((SECONDS - t0)))")
+}
+
+check_debian() {
+  local t0=$SECONDS mirror port
+  if ! command -v debootstrap >/dev/null; then
+    say "installing debootstrap"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends debootstrap </dev/null >/dev/null
+  fi
+  # The mirror of this machine's apt sources (or BROKKR_MIRROR), as Brokkr itself finds it.
+  mirror=$("$node24" --input-type=module -e \
+    "import { findMirror } from '$repo/composer/src/feeds/debian/mirror.ts'; console.log(findMirror())")
+  say "debian: debootstrap --variant=minbase bookworm from the host's mirror"
+  debootstrap --variant=minbase bookworm "$root" "$mirror" >"$work/debootstrap.log" 2>&1 ||
+    { tail -n 30 "$work/debootstrap.log" >&2; fail "debootstrap failed"; }
+  local t_root=$((SECONDS - t0))
+  if chroot "$root" /bin/sh -c 'command -v node || command -v npm || command -v qemu-system-x86_64'; then
+    fail "the fresh root already has Node, npm or QEMU"
+  fi
+  git clone -q "$repo" "$root/root/brokkr"
+  cp -L /etc/resolv.conf "$root/etc/resolv.conf"
+  mount -t proc proc "$root/proc" && mounts+=("$root/proc")
+  mount -t sysfs sysfs "$root/sys" && mounts+=("$root/sys")
+  mount --bind /dev "$root/dev" && mounts+=("$root/dev")
+  mount --bind /dev/pts "$root/dev/pts" && mounts+=("$root/dev/pts")
+  port=$(free_port)
+  run_case debian "$port" env -i HOME=/root LANG=C.UTF-8 CI=true PORT="$port" HOST=127.0.0.1 \
+    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    chroot "$root" /bin/bash -c "cd /root/brokkr && $main_command"
+  results[-1]+=" (+ debootstrap $(minutes "$t_root"))"
+  if chroot "$root" /bin/sh -c 'command -v qemu-system-x86_64 || command -v chromium || command -v wrk'; then
+    fail "debian: the main command installed test-only tools"
+  fi
+}
+
+check_npm12() {
+  local clone="$work/npm12-clone" prefix="$work/npm12" port version
+  say "npm12: installing npm 12 under $prefix"
+  npm install -g --prefix "$prefix" --no-audit --no-fund npm@12 >"$work/npm12-install.log" 2>&1 ||
+    { tail -n 30 "$work/npm12-install.log" >&2; fail "cannot install npm 12"; }
+  version=$(PATH="$prefix/bin:$PATH" npm --version 2>/dev/null)
+  [[ $version == 12.* ]] || fail "npm12: npm on PATH is $version, not 12"
+  git clone -q "$repo" "$clone"
+  port=$(free_port)
+  run_case npm12 "$port" env -i HOME="$HOME" LANG=C.UTF-8 CI=true PORT="$port" HOST=127.0.0.1 \
+    PATH="$prefix/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
+    bash -c "cd '$clone' && $main_command"
+  grep -q "npm ci with npm 12\." "$work/npm12-server.log" || fail "npm12: npm ci did not run with npm 12"
+  if grep -Ei "install scripts? blocked|not covered by allowScripts" "$work/npm12-server.log"; then
+    fail "npm12: npm 12 blocked install scripts that allowScripts does not cover"
+  fi
+  results[-1]+=" (npm $version)"
+}
+
+results=()
+started=$SECONDS
+for c in "${cases[@]}"; do "check_$c"; done
+for r in "${results[@]}"; do say "$r"; done
+say "all cases passed in $(minutes $((SECONDS - started))) on $(date -u +%F)"
