@@ -1,22 +1,23 @@
 #!/usr/bin/env bash
 # `npm run check:fresh-machine`: the README's main command on machines that have never seen
-# Brokkr, end to end. Two cases, each on a clean `git clone` of this repository's HEAD:
+# Brokkr, end to end. Each case runs on a clean `git clone` of this repository's HEAD:
 #   debian  a minimal Debian bookworm root made with debootstrap (no Node, no npm, no QEMU),
 #           entered with chroot
 #   npm12   this machine with npm 12 as its `npm` (installed under the temp dir, first on PATH)
+#   host    this machine with its own npm (not run unless named)
 # In each, the quick start's first command runs verbatim (read from README.md) with PORT on a
 # free loopback port; then scripts/build-through-api.ts waits for the configurator, builds
 # examples/minimal.yaml through the HTTP API and checks the downloaded disk.img's sha256.
 # Needs root (debootstrap, chroot, mounts). All of it lives in one directory under /var/tmp,
 # removed at the end with the mounts and every process the check started.
-#   bash scripts/check-fresh-machine.sh [debian] [npm12]     (default: both)
+#   bash scripts/check-fresh-machine.sh [debian] [npm12] [host]     (default: debian npm12)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 node24="$repo/node_modules/.bin/node" # runs the API client and the mirror lookup, never the cases
 cases=("$@")
 ((${#cases[@]} > 0)) || cases=(debian npm12)
 for c in "${cases[@]}"; do
-  [[ $c == debian || $c == npm12 ]] || { echo "fresh-machine: unknown case '$c' (debian, npm12)" >&2; exit 2; }
+  [[ $c == debian || $c == npm12 || $c == host ]] || { echo "fresh-machine: unknown case '$c' (debian, npm12, host)" >&2; exit 2; }
 done
 
 say() { echo "fresh-machine: $*"; }
@@ -29,6 +30,10 @@ minutes() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
 main_command=$(awk '/^## Quick start/ { q = 1 } q && /^```sh/ { getline; print; exit }' "$repo/README.md" | sed 's/[[:space:]]*#.*//')
 [[ -n $main_command ]] || fail "no \`\`\`sh block under '## Quick start' in README.md"
 say "main command: $main_command"
+
+# Each case starts from an empty environment (env -i) but for the site's extra CA certificates.
+ca_env=()
+[[ -z ${NODE_EXTRA_CA_CERTS:-} ]] || ca_env=(NODE_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS")
 
 work=$(mktemp -d /var/tmp/brokkr-fresh.XXXXXX)
 mounts=()
@@ -103,12 +108,16 @@ check_debian() {
   fi
   git clone -q "$repo" "$root/root/brokkr"
   cp -L /etc/resolv.conf "$root/etc/resolv.conf"
+  # The site's own TLS trust carries over like its DNS and mirror: local CA certificates (a
+  # TLS-inspecting proxy's, say) join the root's bundle when apt installs ca-certificates.
+  mkdir -p "$root/usr/local/share/ca-certificates"
+  cp -L /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/" 2>/dev/null || true
   mount -t proc proc "$root/proc" && mounts+=("$root/proc")
   mount -t sysfs sysfs "$root/sys" && mounts+=("$root/sys")
   mount --bind /dev "$root/dev" && mounts+=("$root/dev")
   mount --bind /dev/pts "$root/dev/pts" && mounts+=("$root/dev/pts")
   port=$(free_port)
-  run_case debian "$port" env -i HOME=/root LANG=C.UTF-8 CI=true PORT="$port" HOST=127.0.0.1 \
+  run_case debian "$port" env -i HOME=/root LANG=C.UTF-8 CI=true PORT="$port" HOST=127.0.0.1 "${ca_env[@]}" \
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     chroot "$root" /bin/bash -c "cd /root/brokkr && $main_command"
   results[-1]+=" (+ debootstrap $(minutes "$t_root"))"
@@ -117,24 +126,31 @@ check_debian() {
   fi
 }
 
-check_npm12() {
-  local clone="$work/npm12-clone" prefix="$work/npm12" port version
-  say "npm12: installing npm 12 under $prefix"
-  npm install -g --prefix "$prefix" --no-audit --no-fund npm@12 >"$work/npm12-install.log" 2>&1 ||
-    { tail -n 30 "$work/npm12-install.log" >&2; fail "cannot install npm 12"; }
-  version=$(PATH="$prefix/bin:$PATH" npm --version 2>/dev/null)
-  [[ $version == 12.* ]] || fail "npm12: npm on PATH is $version, not 12"
+# A clean clone on this machine, with npm 12 first on PATH ($1 = 12) or the machine's own npm.
+check_npm() {
+  local name=$1 want=$2 clone="$work/$1-clone" path="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+  local port version
+  if [[ $want != host ]]; then
+    say "$name: installing npm $want under $work/$name"
+    npm install -g --prefix "$work/$name" --no-audit --no-fund "npm@$want" >"$work/$name-install.log" 2>&1 ||
+      { tail -n 30 "$work/$name-install.log" >&2; fail "cannot install npm $want"; }
+    path="$work/$name/bin:$path"
+  fi
+  version=$(PATH="$path" npm --version 2>/dev/null)
+  [[ $want == host || $version == "$want".* ]] || fail "$name: npm on PATH is $version, not $want"
   git clone -q "$repo" "$clone"
   port=$(free_port)
-  run_case npm12 "$port" env -i HOME="$HOME" LANG=C.UTF-8 CI=true PORT="$port" HOST=127.0.0.1 \
-    PATH="$prefix/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
+  run_case "$name" "$port" env -i HOME="$HOME" LANG=C.UTF-8 CI=true PORT="$port" HOST=127.0.0.1 "${ca_env[@]}" PATH="$path" \
     bash -c "cd '$clone' && $main_command"
-  grep -q "npm ci with npm 12\." "$work/npm12-server.log" || fail "npm12: npm ci did not run with npm 12"
-  if grep -Ei "install scripts? blocked|not covered by allowScripts" "$work/npm12-server.log"; then
-    fail "npm12: npm 12 blocked install scripts that allowScripts does not cover"
+  grep -qF "npm ci with npm $version:" "$work/$name-server.log" || fail "$name: npm ci did not run with npm $version"
+  if grep -Ei "scripts blocked|not covered by allowScripts" "$work/$name-server.log"; then
+    fail "$name: npm $version reports install scripts that allowScripts does not cover"
   fi
-  results[-1]+=" (npm $version)"
+  results[-1]+=" (npm $version, $(PATH="$path" node --version) as the host's node)"
 }
+
+check_npm12() { check_npm npm12 12; }
+check_host() { check_npm host host; }
 
 results=()
 started=$SECONDS
