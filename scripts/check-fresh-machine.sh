@@ -9,7 +9,8 @@
 # free loopback port; then scripts/build-through-api.ts waits for the configurator, builds
 # examples/minimal.yaml through the HTTP API and checks the downloaded disk.img's sha256.
 # Needs root (debootstrap, chroot, mounts). All of it lives in one directory under /var/tmp,
-# removed at the end with the mounts and every process the check started.
+# removed at the end with the mounts and every process the check started (kept, unmounted,
+# when BROKKR_FRESH_KEEP is set, to look into a failure).
 #   bash scripts/check-fresh-machine.sh [debian] [npm12] [host]     (default: debian npm12)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -62,6 +63,8 @@ cleanup() {
   done
   if grep -q " $work/" /proc/mounts; then
     say "left $work in place: something is still mounted under it" >&2
+  elif [[ -n ${BROKKR_FRESH_KEEP:-} ]]; then
+    say "BROKKR_FRESH_KEEP is set: left $work in place (remove it with rm -rf --one-file-system)"
   else
     rm -rf --one-file-system "$work"
   fi

@@ -156,7 +156,22 @@ else
     exit 1
   fi
   say "npm ci with npm $(npm --version): $reason"
-  run npm ci --no-audit --no-fund
+  # npm silently leaves out optional dependencies whose `engines` exclude the node running npm,
+  # sharp's prebuilt binaries among them (Debian bookworm's Node 18 loses them). So on an older
+  # host node, fetch the pinned Node 24 into a temp dir first and run npm ci under it.
+  host_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  if ((host_major < 24)); then
+    version=$(node -p 'require("./package-lock.json").packages["node_modules/node"].version')
+    boot=$(mktemp -d "${TMPDIR:-/tmp}/brokkr-node.XXXXXX")
+    trap 'rm -rf "$boot"' EXIT
+    say "the host's node is $(node --version): npm ci runs under Node $version, fetched first into $boot"
+    printf '{ "private": true, "dependencies": { "node": "%s" }, "allowScripts": { "node": true } }\n' \
+      "$version" >"$boot/package.json"
+    run npm install --prefix "$boot" --no-audit --no-fund --no-package-lock
+    PATH="$boot/node_modules/.bin:$PATH" run npm ci --no-audit --no-fund
+  else
+    run npm ci --no-audit --no-fund
+  fi
   if ((!dry_run)) && ! node24; then
     say "npm ci left no Node 24 in node_modules/.bin: the \`node\` package's preinstall did not run (is \"node\": true still in package.json's allowScripts?)"
     exit 1
