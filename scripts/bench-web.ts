@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
+import { defaultLimits } from "../web/lib/service/limits.ts";
 import { startServer } from "../web/server/start.ts";
 
 const run = promisify(execFile);
@@ -39,7 +40,7 @@ function onPath(cmd: string): boolean {
  * is missing) spent more CPU per request than the server it measured, and its own queueing was
  * most of the old figures (cpu profiles, 2026-11-25).
  */
-async function latency(url: string, seconds: number, scriptDir: string): Promise<Latency> {
+export async function latency(url: string, seconds: number, scriptDir: string): Promise<Latency> {
   if (!onPath("wrk")) {
     const { stdout } = await run(process.execPath, [join(import.meta.dirname, "load.ts"), url, "2000", "100"], { maxBuffer: 1 << 26 });
     const xs = JSON.parse(stdout) as number[];
@@ -99,7 +100,9 @@ async function memorySpeed(path: string): Promise<number> {
 
 export async function benchWeb(spec: string): Promise<string> {
   const dataDir = mkdtempSync(join(tmpdir(), "brokkr-bench-web-"));
-  const server = await startServer({ port: 0, host: "127.0.0.1", dataDir, databaseUrl: undefined, buildConcurrency: 2, ui: false });
+  // Every client here is 127.0.0.1: lift the per-address connection limit over wrk's 100.
+  const limits = { ...defaultLimits, connectionsPerClient: 10_000 };
+  const server = await startServer({ port: 0, host: "127.0.0.1", dataDir, databaseUrl: undefined, buildConcurrency: 2, ui: false, limits });
   try {
     const base = server.url;
     const created = await fetch(`${base}/api/schematics`, {

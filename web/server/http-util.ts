@@ -55,7 +55,7 @@ export function sendError(
   const retryAfter = err instanceof BrokkrError ? err.details?.["retryAfter"] : undefined;
   if (typeof retryAfter === "number") headers = { ...headers, "retry-after": String(retryAfter) };
   // After a refused body the connection may still carry unread bytes: do not reuse it.
-  sendJson(req, res, status, { error }, status === 413 ? { ...headers, connection: "close" } : headers);
+  sendJson(req, res, status, { error }, status === 413 || !req.complete ? { ...headers, connection: "close" } : headers);
 }
 
 export function badRequest(message: string, hint?: string): BrokkrError {

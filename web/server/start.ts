@@ -39,6 +39,7 @@ export async function startServer(config: ServerConfig, overrides: StartOverride
     builder: overrides.builder,
     concurrency: config.buildConcurrency,
     limits: config.limits ?? defaultLimits,
+    sharedDatabase: database.driver === "postgres",
   });
   setService(service);
   const ui = config.ui

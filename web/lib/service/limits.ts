@@ -53,3 +53,29 @@ export function clientOf(req: IncomingMessage, trustProxy: boolean): string {
   const forwarded = String(req.headers["x-forwarded-for"] ?? "").split(",")[0]?.trim() ?? "";
   return `ip:${/^[0-9A-Fa-f:.]{2,45}$/.test(forwarded) ? forwarded : peer}`;
 }
+
+/**
+ * Writes per client in a sliding minute, in this process's memory. It answers a flood without
+ * touching the database; across processes (PostgreSQL) the database count is the one that holds.
+ * At most `maxClients` are tracked: the longest idle is forgotten first.
+ */
+export class WriteWindow {
+  private readonly times = new Map<string, number[]>();
+  private readonly windowMs: number;
+  private readonly maxClients: number;
+  constructor(windowMs = 60_000, maxClients = 100_000) {
+    this.windowMs = windowMs;
+    this.maxClients = maxClients;
+  }
+
+  /** Records a write now and answers how many `client` made in the window, this one included. */
+  record(client: string, now = Date.now()): number {
+    const since = now - this.windowMs;
+    const list = (this.times.get(client) ?? []).filter((t) => t > since);
+    list.push(now);
+    this.times.delete(client); // re-insert: Map order is then least recently written first
+    this.times.set(client, list);
+    if (this.times.size > this.maxClients) this.times.delete(this.times.keys().next().value as string);
+    return list.length;
+  }
+}
