@@ -11,9 +11,10 @@ export default function ErrorPage({
     <div className="card not-found" role="alert">
       <h1 className="page-title">Something went wrong</h1>
       <p className="muted">
-        The server could not render this page
+        The page could not be shown
         {error.digest ? ` (digest ${error.digest} in the server log)` : ""}.
       </p>
+      <p className="muted">Your settings are kept in the address bar: Try again brings them back.</p>
       <button type="button" className="button" onClick={() => reset()}>
         Try again
       </button>

@@ -4,14 +4,16 @@ import { createAndBuild } from "../lib/actions/create-and-build.ts";
 import { getCatalogData } from "../lib/data/catalog.ts";
 import { defaultSpec } from "../lib/data/default-spec.ts";
 import { serviceIfRunning } from "../lib/data/service.ts";
+import { decodeSpecParam } from "../lib/spec/spec-url.ts";
 
-type Props = { searchParams: Promise<{ from?: string | string[] }> };
+type Props = { searchParams: Promise<{ from?: string | string[]; spec?: string | string[] }> };
 
 export default async function ConfigurePage({ searchParams }: Props) {
   // The catalog is read per request: adding a port file needs no rebuild.
   await connection();
-  const { from } = await searchParams;
-  const [catalog, start] = await Promise.all([getCatalogData(), startingSpec(from)]);
+  const { from, spec } = await searchParams;
+  const inUrl = typeof spec === "string" ? decodeSpecParam(spec) : undefined;
+  const [catalog, start] = await Promise.all([getCatalogData(), inUrl ?? startingSpec(from)]);
   return (
     <>
       <h1 className="page-title">Configure an image</h1>

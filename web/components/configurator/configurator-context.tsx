@@ -7,6 +7,7 @@ import type { Problem } from "../../../composer/src/errors.ts";
 import type { ImageSpec } from "../../../composer/src/spec/image-spec.ts";
 import { type CatalogData, toCatalog } from "../../lib/data/catalog-data.ts";
 import { checkInBrowser } from "../../lib/spec/check-spec.ts";
+import { specFromAddressBar, useFormUrl } from "./use-form-url.ts";
 
 export interface ConfiguratorState {
   spec: ImageSpec;
@@ -27,7 +28,9 @@ export function ConfiguratorProvider(props: {
   initialSpec: ImageSpec;
   children: React.ReactNode;
 }) {
-  const [spec, setSpec] = useState(props.initialSpec);
+  // The address bar first: after "Try again" or the back button the props are the first render's.
+  const [spec, setSpec] = useState(() => specFromAddressBar() ?? props.initialSpec);
+  useFormUrl(spec, setSpec);
   const catalog = useMemo(() => toCatalog(props.catalogData), [props.catalogData]);
   const check = useMemo(() => checkInBrowser(spec, catalog), [spec, catalog]);
   const update = useCallback((change: (draft: ImageSpec) => void) => {

@@ -17,11 +17,15 @@ function same(a: unknown, b: unknown): boolean {
  */
 const DEFAULTS = imageSpecSchema.parse({ name: "x", arch: "x86_64", system: { users: [{ name: "x" }] } });
 
+/** Every default: of the spec (no users), and of one user (no name). */
+export function specDefaults(): { base: Record<string, unknown>; user: Record<string, unknown> } {
+  const { name: _name, ...user } = DEFAULTS.system.users[0]!;
+  return { base: { ...DEFAULTS, system: { ...DEFAULTS.system, users: [] } }, user };
+}
+
 /** Drops every field equal to its default; `name` and `arch` have none and always stay. */
 export function compactSpec(spec: ImageSpec): Record<string, unknown> {
-  const defaults = DEFAULTS;
-  const { name: _name, ...userDefaults } = defaults.system.users[0]!;
-  const withDefaults = { ...defaults, system: { ...defaults.system, users: [] } } as Record<string, unknown>;
+  const { base: withDefaults, user: userDefaults } = specDefaults();
   const compacted = {
     ...spec,
     system: { ...spec.system, users: spec.system.users.map((u) => dropEqual(u, userDefaults, ["name"])) },
