@@ -34,6 +34,7 @@ import type { LockEntry } from "./feeds/debian/types.ts";
 import { configureRootfs } from "./rootfs/configure.ts";
 import type { InstalledPackage } from "./rootfs/installed.ts";
 import { Tree } from "./rootfs/tree.ts";
+import { errataVersion } from "./errata/index.ts";
 import { getSettings } from "./settings/index.ts";
 import type { ImageSpec } from "./spec/index.ts";
 
@@ -60,6 +61,8 @@ export interface Manifest {
   artifacts: Record<string, { sha256: string; size: number }>;
   sourceDateEpoch: number;
   kernel: { release: string; modules: string[] };
+  /** The composer's errata version (errata/index.ts): which writer fixes these bytes have. */
+  errata: number;
 }
 
 export async function build(opts: BuildOptions): Promise<Manifest> {
@@ -274,6 +277,7 @@ export async function build(opts: BuildOptions): Promise<Manifest> {
     artifacts: {},
     sourceDateEpoch,
     kernel: { release: kernel.release, modules: kernel.modules },
+    errata: errataVersion,
   };
   for (const name of Object.keys(files).sort()) {
     const data = await readFile(join(staging, name));

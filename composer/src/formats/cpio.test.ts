@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import { lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,6 +7,7 @@ import { test } from "node:test";
 import { BrokkrError } from "../errors.ts";
 import type { TreeNode } from "../rootfs/tree-types.ts";
 import { writeCpio } from "./cpio.ts";
+import { goldenMismatch } from "../errata/goldens.ts";
 
 const T = 1_700_000_000;
 const big = Buffer.alloc(100_003, 0);
@@ -75,8 +75,7 @@ function parseHeaders(buf: Buffer): Header[] {
 }
 
 test("golden sha256 of a fixed tree", () => {
-  const sha = createHash("sha256").update(archive).digest("hex");
-  assert.equal(sha, "e06906832ed9ce1b824aeca0d7595f2a1d2fa9e9dc55371ac0f5f25afdc6c33f");
+  assert.equal(goldenMismatch("formats/cpio: a fixed tree", archive), undefined);
 });
 
 test("hard links share an inode, only the last member carries the data", () => {

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,6 +6,7 @@ import { after, test } from "node:test";
 import { BrokkrError } from "../errors.ts";
 import { type FatFile, MIN_CLUSTERS, writeFat32 } from "./fat32.ts";
 import { checkFat, runTool } from "./test-helpers.ts";
+import { goldenMismatch } from "../errata/goldens.ts";
 
 const T = 1_700_000_000; // 2023-11-14 22:13:20 UTC
 const MIB = 1024 * 1024;
@@ -44,10 +44,7 @@ function save(name: string, buf: Buffer): string {
 
 test("golden sha256 at a fixed mtime and volume id", () => {
   assert.equal(image.length, 33 * MIB);
-  assert.equal(
-    createHash("sha256").update(image).digest("hex"),
-    "bd1d3dd76cc0353ffe18f023cecbfd4b7d2987e5fa1c24647689ce05da4e103a",
-  );
+  assert.equal(goldenMismatch("formats/fat32: a fixed mtime and volume id", image), undefined);
   assert.ok(writeFat32(files, opts).equals(image), "deterministic");
 });
 

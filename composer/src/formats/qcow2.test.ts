@@ -7,6 +7,7 @@ import { after, test } from "node:test";
 import { BrokkrError } from "../errors.ts";
 import { writeQcow2 } from "./qcow2.ts";
 import { runTool } from "./test-helpers.ts";
+import { goldenMismatch } from "../errata/goldens.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "brokkr-qcow2-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -51,7 +52,7 @@ test("a sparse raw file: qemu-img finds no errors and the same contents; zero ru
   assert.equal(info["virtual-size"], r.virtualSize);
   assert.equal(info["cluster-size"], 65536);
   assert.equal(info["format-specific"].data.compat, "1.1");
-  assert.equal(sha(out), "cf7a449e49133ad6c495628a2d834387618ba07a3086dcf1b67a04afd1c1bbed");
+  assert.equal(goldenMismatch("formats/qcow2: a sparse raw disk", readFileSync(out)), undefined);
 });
 
 test("from a Buffer with small clusters: the same checks, and bytes that do not change", async () => {
