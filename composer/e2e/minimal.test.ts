@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { Ajv } from "ajv";
 import { parse, stringify } from "yaml";
 import { bootTest } from "../src/qemu/boot-test.ts";
 import { repo, runCli, sharedCache, userDir } from "./helpers.ts";
@@ -48,6 +49,24 @@ describe("minimal image, end to end", { timeout: 45 * 60_000 }, () => {
     }
     assert.ok(names.some((n) => /^linux-image-.*-amd64-unsigned$/.test(n)), "lock has the kernel");
     assert.ok(first.lock.every((l) => /^[0-9a-f]{64}$/.test(l.sha256)));
+  });
+
+  test("sbom.spdx.json passes the SPDX 2.3 JSON Schema and names every locked package with its .deb's sha256", () => {
+    const schema = JSON.parse(readFileSync(join(repo, "composer/src/publish/fixtures/spdx-schema-2.3.json"), "utf8"));
+    const validate = new Ajv({ strict: true, allErrors: true }).compile(schema);
+    const doc = JSON.parse(readFileSync(join(out1, "sbom.spdx.json"), "utf8")) as {
+      packages: { name: string; versionInfo: string; licenseDeclared: string; checksums?: { checksumValue: string }[] }[];
+    };
+    assert.ok(validate(doc), JSON.stringify(validate.errors));
+    assert.equal(sha256(join(out1, "sbom.spdx.json")), first.artifacts["sbom.spdx.json"]?.sha256);
+    for (const l of first.lock) {
+      const p = doc.packages.find((x) => x.name === l.package);
+      assert.equal(p?.versionInfo, l.version, l.package);
+      assert.equal(p?.checksums?.[0]?.checksumValue, l.sha256, l.package);
+    }
+    // Most of trixie's copyright files are machine-readable.
+    const known = doc.packages.filter((p) => p.licenseDeclared !== "NOASSERTION").length;
+    assert.ok(known > doc.packages.length / 2, `only ${known} of ${doc.packages.length} packages have a declared license`);
   });
 
   test("the initramfs is a cpio archive whose files belong to root", () => {

@@ -40,8 +40,8 @@ describe("iso and qcow2 outputs, end to end", { timeout: 30 * 60_000 }, () => {
     m = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as Manifest;
   });
 
-  test("the manifest lists disk.img, image.iso and disk.qcow2 with their hashes, and nothing else", () => {
-    assert.deepEqual(Object.keys(m.artifacts).sort(), ["disk.img", "disk.qcow2", "image.iso"]);
+  test("the manifest lists disk.img, image.iso, disk.qcow2 and the SBOM with their hashes, and nothing else", () => {
+    assert.deepEqual(Object.keys(m.artifacts).sort(), ["disk.img", "disk.qcow2", "image.iso", "sbom.spdx.json"]);
     for (const [name, a] of Object.entries(m.artifacts)) assert.equal(sha256(join(out, name)), a.sha256, name);
   });
 

@@ -35,6 +35,7 @@ import { configureRootfs } from "./rootfs/configure.ts";
 import type { InstalledPackage } from "./rootfs/installed.ts";
 import { Tree } from "./rootfs/tree.ts";
 import { errataVersion } from "./errata/index.ts";
+import { buildSbom } from "./publish/sbom.ts";
 import { getSettings } from "./settings/index.ts";
 import type { ImageSpec } from "./spec/index.ts";
 
@@ -207,6 +208,7 @@ export async function build(opts: BuildOptions): Promise<Manifest> {
   if (rawOnly) files["disk.img"] = "disk";
   if (spec.outputs.includes("iso")) files["image.iso"] = "iso";
   if (spec.outputs.includes("qcow2")) files["disk.qcow2"] = "qcow2";
+  files["sbom.spdx.json"] = await stage(sink, "sbom", () => buildSbom({ name: spec.name, schematicId, sourceDateEpoch, packages: all, unpacked }));
   const limineDisk = limine && {
     arch: spec.arch,
     firmware: spec.boot.firmware,

@@ -53,7 +53,7 @@ const copyrights = new Map([
 const input = { name: "minimal", schematicId: "ab".repeat(32), sourceDateEpoch: 1_750_000_000, packages, copyrights };
 
 test("the SBOM validates against the SPDX 2.3 JSON Schema", () => {
-  const doc = JSON.parse(sbomJson(input).toString("utf8"));
+  const doc = JSON.parse(sbomJson(input).toString("utf8")) as ReturnType<typeof sbomDocument>;
   const ok = validate(doc);
   assert.ok(ok, JSON.stringify(validate.errors, null, 2));
   assert.equal(doc.spdxVersion, "SPDX-2.3");

@@ -41,6 +41,12 @@ interface Relationship {
   relatedSpdxElement: string;
 }
 
+/** `sbom.spdx.json` for a build: every package it used, with the copyright files of their data.tars. */
+export function buildSbom(opts: Omit<SbomInput, "copyrights"> & { unpacked: readonly { dataTar: Buffer }[] }): Buffer {
+  const { unpacked, ...input } = opts;
+  return sbomJson({ ...input, copyrights: copyrightsOf(input.packages, unpacked.map((u) => u.dataTar)) });
+}
+
 /** The SBOM as the file `sbom.spdx.json`. */
 export function sbomJson(input: SbomInput): Buffer {
   return Buffer.from(`${JSON.stringify(sbomDocument(input), null, 2)}\n`);
@@ -210,7 +216,7 @@ class LicenseRefs {
         this.#byKey.set(key, entry);
       }
       if (!entry.packages.includes(pkg)) entry.packages.push(pkg);
-      if (entry.id !== wanted) out = out.replace(new RegExp(`(?<![A-Za-z0-9.-])${escape(wanted)}(?![A-Za-z0-9.-])`, "g"), entry.id);
+      if (entry.id !== wanted) out = out.replace(new RegExp(`(?<![A-Za-z0-9.-])${escapeRegExp(wanted)}(?![A-Za-z0-9.-])`, "g"), entry.id);
     }
     return out;
   }
@@ -227,5 +233,5 @@ class LicenseRefs {
   }
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
