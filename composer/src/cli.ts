@@ -32,6 +32,9 @@ usage:
   brokkr remote build SPEC --server URL [--out DIR]
                                              build on a Brokkr server, follow its log, download
                                              and check every artifact (default DIR: out/<name>)
+  brokkr token create NAME | list | revoke NAME
+                                             the server's API tokens (printed once, stored hashed),
+                                             whether the server runs or not
 
 environment: BROKKR_MIRROR, BROKKR_CACHE_DIR, BROKKR_KEYRING, SOURCE_DATE_EPOCH, BROKKR_SERVER, ...
   (every variable: the README, or composer/src/settings/table.ts)
@@ -60,6 +63,7 @@ async function main(argv: string[]): Promise<number> {
     return command || values.help ? 0 : 1;
   }
   if (command === "remote") return runRemote(rest, values.server ?? getSettings().server, values.out);
+  if (command === "token") return runToken(rest);
   const catalog = await loadCatalog();
 
   switch (command) {
@@ -161,12 +165,25 @@ async function runRemote(args: string[], server: string | undefined, out: string
     server: need(server, "--server URL (or BROKKR_SERVER)"),
     outDir: out,
     onLog: (line) => process.stderr.write(`${line}\n`),
+    token: getSettings().token,
   });
   for (const a of result.artifacts) {
     process.stdout.write(`${a.path}  ${(a.size / 1e6).toFixed(1)} MB  sha256:${a.sha256}\n`);
   }
   process.stdout.write(`build ${result.buildId} of schematic ${result.schematicId}: ${result.artifacts.length} artifacts checked\n`);
   return 0;
+}
+
+/** Loaded only for this command: it brings the server's database drivers. */
+async function runToken(args: string[]): Promise<number> {
+  const { runTokenCommand } = await import("../../web/lib/auth/token-command.ts");
+  const { dataDir, databaseUrl } = getSettings();
+  return runTokenCommand(
+    args,
+    { dataDir, databaseUrl },
+    (s) => process.stdout.write(s),
+    (s) => process.stderr.write(s),
+  );
 }
 
 function need(value: string | undefined, what: string): string {

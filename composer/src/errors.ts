@@ -50,6 +50,8 @@ const codes = {
   "service.queue-full": { http: 429, exit: 2 },
   "service.rate-limited": { http: 429, exit: 2 },
   "service.conflict": { http: 409, exit: 2 },
+  "service.unauthorized": { http: 401, exit: 2 },
+  "service.forbidden": { http: 403, exit: 2 },
   "build.interrupted": { http: 500, exit: 2 },
   "build.crashed": { http: 500, exit: 2 },
   "build.cancelled": { http: 500, exit: 2 },

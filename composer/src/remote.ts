@@ -18,6 +18,8 @@ export interface RemoteBuildOptions {
   outDir?: string;
   /** Each line of the build log, as it comes. */
   onLog?: (line: string) => void;
+  /** Sent as `Authorization: Bearer` with the writes, for a server with tokens (BROKKR_TOKEN). */
+  token?: string | undefined;
 }
 
 export interface RemoteArtifact {
@@ -40,8 +42,9 @@ export async function remoteBuild(opts: RemoteBuildOptions): Promise<RemoteBuild
     throw new BrokkrError("spec.parse", `cannot read ${opts.specFile}`, { cause, hint: "check the path" });
   });
   const type = opts.specFile.endsWith(".json") ? "application/json" : "application/yaml";
-  const schematic = (await call(base, "/api/schematics", { method: "POST", headers: { "content-type": type }, body: text })) as CreatedSchematic;
-  const started = (await call(base, `/api/schematics/${schematic.id}/builds`, { method: "POST" })) as StartedBuild;
+  const auth: Record<string, string> = opts.token ? { authorization: `Bearer ${opts.token}` } : {};
+  const schematic = (await call(base, "/api/schematics", { method: "POST", headers: { "content-type": type, ...auth }, body: text })) as CreatedSchematic;
+  const started = (await call(base, `/api/schematics/${schematic.id}/builds`, { method: "POST", headers: auth })) as StartedBuild;
   const log = opts.onLog ?? (() => {});
   await followLog(base, started.buildId, log);
   const build = (await call(base, `/api/builds/${started.buildId}`)) as BuildRecord;

@@ -169,8 +169,8 @@ describe("GET /api/schematics/:id", () => {
     await expectError(await call(`/api/schematics/${"0".repeat(64)}`), 404, "service.not-found");
     await expectError(await call("/api/schematics/ABC"), 400, "service.bad-request");
     await expectError(await call("/api/schematics/%ZZ"), 400, "service.bad-request");
-    const res = await call(`/api/schematics/${"0".repeat(64)}`, { method: "DELETE" });
-    assert.equal(res.headers.get("allow"), "GET, HEAD");
+    const res = await call(`/api/schematics/${"0".repeat(64)}`, { method: "PUT" });
+    assert.equal(res.headers.get("allow"), "GET, HEAD, DELETE");
     await expectError(res, 405, "service.method-not-allowed");
     await expectError(await call("/api/schematics/x/y/z"), 404, "service.not-found");
   });

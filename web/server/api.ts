@@ -10,13 +10,19 @@ import { depthProblem } from "../../composer/src/spec/depth.ts";
 import { LIMITS } from "../../composer/src/spec/limits.ts";
 import { debianPackagePattern } from "../../composer/src/spec/patterns.ts";
 import { isBuildId, isSchematicId } from "../lib/service/ids.ts";
+import { hasSecrets, redactSpec } from "../lib/spec/redact.ts";
 import type { BrokkrService, BuildRecord, SchematicRecord } from "../lib/service/types.ts";
 import { requestClient } from "./client-limits.ts";
 import { badRequest, jsonBytes, mediaType, notFound, readBody, sendJson, sendJsonBytes } from "./http-util.ts";
 
 const yamlTypes = new Set(["application/yaml", "text/yaml", "application/x-yaml", "text/x-yaml"]);
 
-export async function postSchematic(svc: BrokkrService, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function postSchematic(
+  svc: BrokkrService,
+  req: IncomingMessage,
+  res: ServerResponse,
+  onCreated: (id: string) => Promise<void> | undefined = async () => {},
+): Promise<void> {
   const type = mediaType(req);
   if (type !== "application/json" && !yamlTypes.has(type)) {
     throw new BrokkrError("service.unsupported-media-type", `a spec is sent as YAML or JSON, not '${type || "(none)"}'`, {
@@ -26,7 +32,8 @@ export async function postSchematic(svc: BrokkrService, req: IncomingMessage, re
   const text = decodeUtf8(await readBody(req));
   const value = type === "application/json" ? parseJson(text) : parseYamlText(text, "request body");
   const schematic = await svc.createSchematic(value);
-  sendJson(req, res, 201, { id: schematic.id, spec: schematic.spec }, { location: `/api/schematics/${schematic.id}` });
+  await onCreated(schematic.id);
+  sendJson(req, res, 201, { id: schematic.id, spec: redactSpec(schematic.spec) }, { location: `/api/schematics/${schematic.id}` });
 }
 
 /** The spec itself, as JSON or (Accept: application/yaml) YAML; immutable, its ID is its hash. */
@@ -40,7 +47,8 @@ export async function getSchematic(svc: BrokkrService, req: IncomingMessage, res
     return;
   }
   if (wantsYaml(req.headers.accept)) {
-    const data = Buffer.from(`# schematic ${schematic.id}\n${stringify(schematic.spec)}`);
+    const note = hasSecrets(schematic.spec) ? "# password hashes are redacted: the ID covers them, the server never shows them\n" : "";
+    const data = Buffer.from(`# schematic ${schematic.id}\n${note}${stringify(redactSpec(schematic.spec))}`);
     res.writeHead(200, { ...common, "content-type": "application/yaml; charset=utf-8", "content-length": data.length });
     res.end(req.method === "HEAD" ? undefined : data);
     return;
@@ -55,7 +63,7 @@ const specJsonOf = new WeakMap<SchematicRecord, Buffer>();
 function specJson(schematic: SchematicRecord): Buffer {
   let data = specJsonOf.get(schematic);
   if (!data) {
-    data = jsonBytes(schematic.spec);
+    data = jsonBytes(redactSpec(schematic.spec));
     specJsonOf.set(schematic, data);
   }
   return data;

@@ -5,7 +5,9 @@ import type { ServiceLimits } from "../lib/service/limits.ts";
 
 export const webDir = fileURLToPath(new URL("..", import.meta.url));
 
-export type ServerConfig = Pick<Settings, "port" | "host" | "dataDir" | "databaseUrl" | "buildConcurrency" | "ui"> & {
+// host undefined: loopback while no token exists, all interfaces once one does (start.ts).
+export type ServerConfig = Pick<Settings, "port" | "host" | "dataDir" | "databaseUrl" | "buildConcurrency" | "ui"> &
+  Partial<Pick<Settings, "publicUrl" | "allowedHosts">> & {
   /** Default: the settings' limits (limitsOf), else defaultLimits. */
   limits?: ServiceLimits;
 };

@@ -54,6 +54,7 @@ export function sendError(
   }
   const retryAfter = err instanceof BrokkrError ? err.details?.["retryAfter"] : undefined;
   if (typeof retryAfter === "number") headers = { ...headers, "retry-after": String(retryAfter) };
+  if (status === 401) headers = { ...headers, "www-authenticate": 'Bearer realm="brokkr"' };
   // After a refused body the connection may still carry unread bytes: do not reuse it.
   sendJson(req, res, status, { error }, status === 413 || !req.complete ? { ...headers, connection: "close" } : headers);
 }

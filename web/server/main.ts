@@ -10,6 +10,7 @@ try {
   const running = await startServer({ ...config, limits: limitsOf(config) });
   const ui = { next: "UI served", missing: "UI not built: npx next build web", off: "UI off" }[running.ui];
   process.stdout.write(`brokkr: listening on ${running.url} (${ui}; data in ${config.dataDir})\n`);
+  process.stdout.write(`brokkr: ${running.reach}\n`);
   const stop = (signal: NodeJS.Signals) => {
     process.stdout.write(`brokkr: ${signal}, shutting down\n`);
     const force = setTimeout(() => process.exit(1), 10_000);

@@ -3,10 +3,13 @@
 // the wrong method a 405.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { BrokkrError } from "../../composer/src/errors.ts";
+import { type Access, type Identity, tokenOf } from "../lib/auth/access.ts";
 import type { BrokkrService } from "../lib/service/types.ts";
+import { deleteSchematic } from "./access-api.ts";
 import { getAsset, getAssetFile, postAsset } from "./assets-api.ts";
 import { cancelBuild, findBuild, findSchematic, getBuild, getSchematic, listBuilds, postBuild, postSchematic } from "./api.ts";
 import { requestClient } from "./client-limits.ts";
+import { checkRequest, type GuardOptions, setSecurityHeaders } from "./guard.ts";
 import { badRequest, decodeSegment, notFound, sendError, sendJson } from "./http-util.ts";
 import { streamLog } from "./log-stream.ts";
 import { sendPxeScript } from "./pxe.ts";
@@ -14,7 +17,20 @@ import { sendArtifact } from "./send-file.ts";
 
 export type UiHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
-type Handler = (svc: BrokkrService, req: IncomingMessage, res: ServerResponse, params: string[], query: URLSearchParams) => Promise<void>;
+/** Who sends a write: `identity` is undefined when no token is configured (anyone may write). */
+export interface Caller {
+  access: Access | undefined;
+  identity: Identity | undefined;
+}
+
+type Handler = (
+  svc: BrokkrService,
+  req: IncomingMessage,
+  res: ServerResponse,
+  params: string[],
+  query: URLSearchParams,
+  caller: Caller,
+) => Promise<void>;
 
 interface Route {
   pattern: RegExp;
@@ -41,15 +57,24 @@ async function imageFile(svc: BrokkrService, req: IncomingMessage, res: ServerRe
 
 const withFile =
   (h: Handler): Handler =>
-  (svc, req, res, params, query) => {
+  (svc, req, res, params, query, caller) => {
     if (!fileName.test(params[1]!)) throw badRequest(`'${params[1]}' is not an artifact name`);
-    return h(svc, req, res, params, query);
+    return h(svc, req, res, params, query, caller);
   };
 
 const routes: Route[] = [
   { pattern: /^\/api\/health$/, methods: { GET: async (_s, req, res) => sendJson(req, res, 200, { ok: true }) } },
-  { pattern: /^\/api\/schematics$/, methods: { POST: (s, req, res) => postSchematic(s, req, res) } },
-  { pattern: /^\/api\/schematics\/([^/]+)$/, methods: { GET: (s, req, res, [id]) => getSchematic(s, req, res, id!) } },
+  {
+    pattern: /^\/api\/schematics$/,
+    methods: { POST: (s, req, res, _p, _q, caller) => postSchematic(s, req, res, (id) => caller.access?.recordCreator(id, caller.identity)) },
+  },
+  {
+    pattern: /^\/api\/schematics\/([^/]+)$/,
+    methods: {
+      GET: (s, req, res, [id]) => getSchematic(s, req, res, id!),
+      DELETE: (s, req, res, [id], _q, caller) => deleteSchematic(s, req, res, id!, caller),
+    },
+  },
   {
     pattern: /^\/api\/schematics\/([^/]+)\/builds$/,
     methods: {
@@ -73,9 +98,15 @@ const routes: Route[] = [
 
 const ownPrefixes = /^\/(api\/(schematics|builds|health|assets)|images|pxe)(\/|$)/;
 
-export function createRouter(svc: BrokkrService, ui: UiHandler): (req: IncomingMessage, res: ServerResponse) => void {
+export interface RouterOptions {
+  /** Absent: no access control at all (only tests that predate it). */
+  access?: Access;
+  guard?: GuardOptions;
+}
+
+export function createRouter(svc: BrokkrService, ui: UiHandler, opts: RouterOptions = {}): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
-    void dispatch(svc, ui, req, res).catch((err: unknown) => sendError(req, res, err));
+    void dispatch(svc, ui, opts, req, res).catch((err: unknown) => sendError(req, res, err));
   };
 }
 
@@ -97,9 +128,13 @@ function parseTarget(target: string): { pathname: string; query: URLSearchParams
   return { pathname: url.pathname, query: url.searchParams };
 }
 
-async function dispatch(svc: BrokkrService, ui: UiHandler, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function dispatch(svc: BrokkrService, ui: UiHandler, opts: RouterOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = parseTarget(req.url ?? "/");
-  if (!ownPrefixes.test(url.pathname)) {
+  const own = ownPrefixes.test(url.pathname);
+  setSecurityHeaders(res, !own);
+  if (opts.guard) checkRequest(req, opts.guard);
+  if (!own) {
+    // Next's server actions check the token themselves (lib/actions), from the session cookie.
     await ui(req, res);
     return;
   }
@@ -116,9 +151,15 @@ async function dispatch(svc: BrokkrService, ui: UiHandler, req: IncomingMessage,
       });
       return;
     }
-    // Every write counts against its client's rate, in the database (so across processes).
-    if (method !== "GET") await svc.checkWriteRate(requestClient(req, svc.limits));
-    await handler(svc, req, res, params, url.query);
+    // Every write needs a token once tokens exist (reads never do), and counts against its
+    // client's rate, in the database (so across processes). The client is the token if any.
+    let identity: Identity | undefined;
+    if (method !== "GET") {
+      identity = opts.access ? await opts.access.authorize(tokenOf(req.headers)) : undefined;
+      if (identity) (req as IncomingMessage & { brokkrClient?: string }).brokkrClient = `token:${identity.tokenId}`;
+      await svc.checkWriteRate(requestClient(req, svc.limits));
+    }
+    await handler(svc, req, res, params, url.query, { access: opts.access, identity });
     return;
   }
   throw notFound(`no such endpoint: ${url.pathname}`, "see web/README.md for the API");

@@ -4,7 +4,12 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { type Catalog, loadCatalog } from "../../composer/src/catalog/index.ts";
+import { Access } from "../lib/auth/access.ts";
+import { listenControl } from "../lib/auth/control-socket.ts";
+import { setAccess } from "../lib/auth/registry.ts";
 import type { Builder } from "../lib/builds/builder.ts";
+import { childProcessBuilder } from "../lib/builds/child-builder.ts";
+import { withRedactedManifest } from "../lib/builds/redact-manifest.ts";
 import { openDatabase } from "../lib/db/client.ts";
 import { createImageService, type ImageService } from "../lib/service/image-service.ts";
 import { defaultLimits } from "../lib/service/limits.ts";
@@ -12,6 +17,7 @@ import { setService } from "../lib/service/registry.ts";
 import type { ServerConfig } from "./config.ts";
 import { webDir } from "./config.ts";
 import { limitConnections } from "./client-limits.ts";
+import { guardOptions } from "./guard.ts";
 import { createRouter } from "./router.ts";
 import { loadUi, notBuilt } from "./ui.ts";
 
@@ -21,6 +27,8 @@ export interface RunningServer {
   /** http://host:port, with the port actually bound (PORT=0 picks a free one). */
   url: string;
   ui: "next" | "missing" | "off";
+  /** Who can reach it, for the start message. */
+  reach: string;
   close(): Promise<void>;
 }
 
@@ -32,36 +40,48 @@ export interface StartOverrides {
 export async function startServer(config: ServerConfig, overrides: StartOverrides = {}): Promise<RunningServer> {
   const database = await openDatabase({ url: config.databaseUrl, dataDir: join(config.dataDir, "pglite") });
   const catalog = overrides.catalog ?? (await loadCatalog());
+  const access = new Access(database.db);
+  const tokens = await access.required();
+  // Without tokens anyone who reaches the server may write: then only this machine, unless asked.
+  const host = config.host ?? (tokens ? "0.0.0.0" : "127.0.0.1");
+  const loopback = isLoopbackHost(host);
   const service = await createImageService({
     db: database.db,
     dataDir: config.dataDir,
     catalog,
-    builder: overrides.builder,
+    builder: withRedactedManifest(overrides.builder ?? childProcessBuilder),
     concurrency: config.buildConcurrency,
     limits: config.limits ?? defaultLimits,
     sharedDatabase: database.driver === "postgres",
   });
   setService(service);
+  setAccess(access);
+  const control = await listenControl(config.dataDir, access);
   const ui = config.ui
-    ? await loadUi(webDir, { hostname: config.host, port: config.port })
+    ? await loadUi(webDir, { hostname: host, port: config.port })
     : { handle: notBuilt, kind: "off" as const, close: async () => {} };
-  const server = createServer(createRouter(service, ui.handle));
+  const guard = guardOptions({ allowedHosts: config.allowedHosts, publicUrl: config.publicUrl, loopback });
+  const server = createServer(createRouter(service, ui.handle, { access, guard }));
   // A slow client (one byte a minute) must not hold a connection, and one address must not hold them all.
   server.requestTimeout = service.limits.requestTimeoutSeconds * 1000;
   server.headersTimeout = service.limits.headersTimeoutSeconds * 1000;
   limitConnections(server, service.limits.connectionsPerClient);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(config.port, config.host, () => resolve());
+    server.listen(config.port, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+  const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;
+  const reach = loopback
+    ? `only this machine can reach it${tokens ? "" : "; to serve others, create a token (brokkr token create NAME) and restart, or set HOST=0.0.0.0"}`
+    : `every machine that can reach ${host}:${port} can read; ${tokens ? "writes need a token" : "ANYONE can write: no token exists (brokkr token create NAME)"}`;
   let closing: Promise<void> | undefined;
   return {
     server,
     service,
     url: `http://${shownHost.includes(":") ? `[${shownHost}]` : shownHost}:${port}`,
     ui: ui.kind,
+    reach,
     close: () =>
       (closing ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -69,8 +89,14 @@ export async function startServer(config: ServerConfig, overrides: StartOverride
         await closed;
         await service.close();
         await ui.close();
+        await control.close();
         await database.close();
         setService(undefined);
+        setAccess(undefined);
       })()),
   };
+}
+
+function isLoopbackHost(host: string): boolean {
+  return host === "localhost" || host === "::1" || host.startsWith("127.");
 }

@@ -15,6 +15,10 @@ export interface TestServerOptions {
   concurrency?: number;
   /** Keep a data dir this function made after close() (to start again on it). */
   keep?: boolean;
+  /** Default 127.0.0.1; null: the server's own choice (loopback until a token exists). */
+  host?: string | null;
+  publicUrl?: string;
+  allowedHosts?: string[];
   /** Tests share one address (127.0.0.1): per-client limits are off unless a test sets them. */
   limits?: Partial<ServiceLimits>;
 }
@@ -32,12 +36,14 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Run
   const running = await startServer(
     {
       port: 0,
-      host: "127.0.0.1",
+      host: opts.host === null ? undefined : (opts.host ?? "127.0.0.1"),
       dataDir,
       databaseUrl: opts.databaseUrl,
       buildConcurrency: opts.concurrency ?? 1,
       ui: false,
       limits: { ...testLimits, ...opts.limits },
+      publicUrl: opts.publicUrl,
+      allowedHosts: opts.allowedHosts,
     },
     { builder: opts.builder },
   );

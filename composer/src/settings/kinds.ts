@@ -100,6 +100,38 @@ export function sha256(name: string, doc: Doc): Setting<string | undefined> {
   };
 }
 
+/** An http(s) origin (scheme, host, port; a path is dropped), or undefined. */
+export function origin(name: string, doc: Doc): Setting<string | undefined> {
+  return {
+    ...meta(name, doc, "—"),
+    parse: (env) => {
+      const raw = nonEmpty(env[name]);
+      if (raw === undefined) return undefined;
+      let url: URL | undefined;
+      try {
+        url = new URL(raw);
+      } catch {}
+      if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) throw invalid(name, raw, "an http(s) URL such as https://images.example.org");
+      return url.origin;
+    },
+  };
+}
+
+/** Comma-separated host names, lower case ("*.lan" for every name under lan), or undefined. */
+export function hostList(name: string, doc: Doc): Setting<string[] | undefined> {
+  return {
+    ...meta(name, doc, "—"),
+    parse: (env) => {
+      const raw = nonEmpty(env[name]);
+      if (raw === undefined) return undefined;
+      const hosts = raw.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean);
+      const bad = hosts.find((h) => !/^(\*\.)?[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/.test(h));
+      if (bad !== undefined || hosts.length === 0) throw invalid(name, raw, "a comma-separated list of host names without scheme or port, e.g. images.example.org,*.lan");
+      return hosts;
+    },
+  };
+}
+
 function meta(name: string, doc: Doc, shown: string) {
   return { env: name, scope: doc.scope, description: doc.description, shownDefault: doc.shown ?? shown };
 }

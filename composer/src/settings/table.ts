@@ -3,7 +3,7 @@
 // Adding one: a line here, then `node composer/src/settings/write-docs.ts`.
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { flag, int, optional, optionalInt, type Setting, sha256, text, yesNo } from "./kinds.ts";
+import { flag, hostList, int, optional, optionalInt, origin, type Setting, sha256, text, yesNo } from "./kinds.ts";
 import { findRepository } from "./repository.ts";
 
 // biome-ignore format: one line per setting
@@ -22,10 +22,13 @@ export const settingsTable = {
   assetsDir: optional("BROKKR_ASSETS_DIR", { scope: "build", description: "where `branding.splash` BMPs are found by sha256: the server's `store/` or a folder of `<sha256>.bmp` files" }),
   // cli
   server: optional("BROKKR_SERVER", { scope: "cli", description: "the server `brokkr remote` talks to (`--server` wins)" }),
+  token: optional("BROKKR_TOKEN", { scope: "cli", description: "the token `brokkr remote` sends as `Authorization: Bearer` (from `brokkr token create` on the server)" }),
   ci: flag("CI", { scope: "cli", description: "set (as CI systems do): plain progress lines instead of a live status line" }),
   // server
   port: int("PORT", { scope: "server", default: 3000, min: 0, max: 65535, description: "the HTTP port" }),
-  host: text("HOST", { scope: "server", default: "0.0.0.0", description: "the address to listen on" }),
+  host: optional("HOST", { scope: "server", shown: "`127.0.0.1` while no token exists, else `0.0.0.0`", description: "the address to listen on" }),
+  publicUrl: origin("BROKKR_PUBLIC_URL", { scope: "server", description: "the origin browsers reach the server at (behind a proxy): its pages may send writes, and its host name is answered" }),
+  allowedHosts: hostList("BROKKR_ALLOWED_HOSTS", { scope: "server", shown: "any name (when bound to loopback: writes only to `localhost` names)", description: "the host names answered (`*.lan` for every name under lan; IP addresses always are), against DNS rebinding; their origins may send writes" }),
   dataDir: text("BROKKR_DATA_DIR", { scope: "server", default: (env): string => join(env["BROKKR_ROOT"] || findRepository(), ".brokkr", "data"), shown: "`<repo>/.brokkr/data`", description: "`pglite/` (database), `store/sha256/<hh>/<hash>` (artifacts), `staging/`" }),
   databaseUrl: optional("DATABASE_URL", { scope: "server", description: "`postgres://…`: a real PostgreSQL instead of the embedded PGlite" }),
   buildConcurrency: int("BROKKR_BUILD_CONCURRENCY", { scope: "server", default: 1, min: 1, max: 64, description: "builds at once; more requests wait in the queue" }),

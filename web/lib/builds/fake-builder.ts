@@ -76,7 +76,7 @@ export function createFakeBuilder(): FakeBuilder {
         await writeFile(join(job.outDir, "initrd.img"), `initrd for ${job.schematicId}\n`);
         await writeFile(join(job.outDir, "cmdline"), "console=ttyS0 quiet\n");
         await writeFile(join(job.outDir, "disk.img"), fakeDisk(job.schematicId));
-        await writeFile(join(job.outDir, "manifest.json"), `${JSON.stringify({ schematicId: job.schematicId })}\n`);
+        await writeFile(join(job.outDir, "manifest.json"), `${JSON.stringify({ schematicId: job.schematicId, spec: job.spec })}\n`);
         onEvent({ kind: "stage-done", stage: "image", ms: 2 });
         return { files: ["vmlinuz", "initrd.img", "cmdline", "disk.img", "manifest.json"] };
       } finally {

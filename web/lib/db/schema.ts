@@ -124,3 +124,5 @@ export const clientWrites = pgTable(
   },
   (t) => [index("client_writes_client_at_idx").on(t.client, t.at)],
 );
+
+export * from "./access-schema.ts";

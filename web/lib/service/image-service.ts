@@ -14,6 +14,7 @@ import type { Builder } from "../builds/builder.ts";
 import { childProcessBuilder } from "../builds/child-builder.ts";
 import { logLineRenderer } from "../builds/log-lines.ts";
 import type { Db } from "../db/client.ts";
+import { deleteSchematicRows, unfinishedError } from "../db/delete-schematic.ts";
 import * as repo from "../db/repo.ts";
 import { convertSplash } from "../assets/splash-image.ts";
 import { ArtifactStore } from "../store/artifact-store.ts";
@@ -125,6 +126,15 @@ export class ImageService implements BrokkrService {
     const found = await repo.findSchematic(this.db, id);
     if (found) remember(this.schematicCache, id, found);
     return found;
+  }
+
+  async deleteSchematic(id: string): Promise<boolean> {
+    if (!isSchematicId(id)) return false;
+    for (const b of this.live.values()) if (b.record.schematicId === id) throw unfinishedError(b.record.id, b.record.status);
+    const deleted = await deleteSchematicRows(this.db, id);
+    this.schematicCache.delete(id);
+    this.goodBuildCache.delete(id);
+    return deleted;
   }
 
   async startBuild(schematicId: string, opts: StartBuildOptions = {}): Promise<BuildRecord> {

@@ -20,6 +20,11 @@ export interface BrokkrService {
   createSchematic(spec: unknown): Promise<SchematicRecord>;
   getSchematic(id: string): Promise<SchematicRecord | undefined>;
   /**
+   * Deletes a schematic with its builds; false when there is none. Throws
+   * BrokkrError("service.conflict") while one of its builds is queued or running.
+   */
+  deleteSchematic(id: string): Promise<boolean>;
+  /**
    * Starts a build, or returns the queued/running build of the same schematic and lock (single
    * flight). `lock` rebuilds exact package versions (a manifest's lock). Throws
    * BrokkrError("service.not-found") for an unknown schematic.
