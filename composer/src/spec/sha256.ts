@@ -1,5 +1,7 @@
-// SHA-256 (FIPS 180-4) for browsers without WebCrypto: crypto.subtle exists only in secure
-// contexts, and a homelab opens Brokkr as http://<lan-address>. Inputs are small (a spec).
+// SHA-256 (FIPS 180-4) that runs in the browser and in Node, synchronously, for the schematic ID.
+// Node's own hash is found at run time (process.getBuiltinModule), so this module imports no
+// node: module and bundles for the browser; there, crypto.subtle is async and exists only in
+// secure contexts (a homelab opens Brokkr as http://<lan-address>), so we hash ourselves.
 
 const K = new Uint32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,
@@ -27,7 +29,18 @@ function pad(data: Uint8Array): DataView {
   return view;
 }
 
+type NodeCrypto = typeof import("node:crypto");
+const nodeCrypto = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.(
+  "node:crypto",
+) as NodeCrypto | undefined;
+
+/** 64 lowercase hex digits: Node's hash where there is one, else ours. */
 export function sha256Hex(data: Uint8Array): string {
+  return nodeCrypto ? nodeCrypto.createHash("sha256").update(data).digest("hex") : sha256HexPortable(data);
+}
+
+/** Our own SHA-256, as the browser runs it. */
+export function sha256HexPortable(data: Uint8Array): string {
   const h = new Uint32Array([
     0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
   ]);

@@ -1,0 +1,15 @@
+// @brokkr/composer/browser — the composer's pure code, safe for a browser bundle: the spec model
+// and its rules, the catalog's models, the schematic ID, errors and the HTTP API's types. Nothing
+// here (or below it) imports a node: module; browser.test.ts walks the imports to keep it so.
+// The Node API (build, boot-test, loading files, settings) is index.ts.
+
+export * from "./catalog/models.ts";
+export * from "./errors.ts";
+export type * from "./http-api.ts";
+export { depthProblem } from "./spec/depth.ts";
+export * from "./spec/index.ts";
+export { stripLateDefaults, lateFields, type LateField } from "./spec/late-fields.ts";
+export { CMDLINE_BYTES, LIMITS } from "./spec/limits.ts";
+export * from "./spec/output-languages.ts";
+export * from "./spec/patterns.ts";
+export { sha256Hex } from "./spec/sha256.ts";
