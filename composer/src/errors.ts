@@ -62,6 +62,9 @@ const codes = {
   "remote.build-failed": { http: 500, exit: 2 },
   "remote.checksum-mismatch": { http: 500, exit: 2 },
   "remote.unsafe-name": { http: 500, exit: 2 },
+  "store.missing": { http: 500, exit: 2 },
+  "store.corrupt": { http: 500, exit: 2 },
+  "store.unavailable": { http: 503, exit: 2 },
   internal: { http: 500, exit: 70 },
 } satisfies Record<string, { http: number; exit: number }>;
 

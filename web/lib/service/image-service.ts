@@ -17,7 +17,7 @@ import type { Db } from "../db/client.ts";
 import { deleteSchematicRows, unfinishedError } from "../db/delete-schematic.ts";
 import * as repo from "../db/repo.ts";
 import { convertSplash } from "../assets/splash-image.ts";
-import { ArtifactStore } from "../store/artifact-store.ts";
+import { LocalStore } from "../store/local-store.ts";
 import { isBuildId, isSchematicId, isSha256 } from "./ids.ts";
 import { defaultLimits, type ServiceLimits, WriteWindow } from "./limits.ts";
 import { type Follower, LiveBuild } from "./live-build.ts";
@@ -67,7 +67,7 @@ export class ImageService implements BrokkrService {
   readonly limits: ServiceLimits;
   private readonly writes = new WriteWindow();
   private readonly sharedDatabase: boolean;
-  private readonly store: ArtifactStore;
+  private readonly store: LocalStore;
   private readonly schematicCache = new Map<string, SchematicRecord>();
   private readonly goodBuildCache = new Map<string, BuildRecord>();
   private readonly stagingRoot: string;
@@ -84,7 +84,7 @@ export class ImageService implements BrokkrService {
     this.concurrency = Math.max(1, opts.concurrency ?? 1);
     this.limits = opts.limits ?? defaultLimits;
     this.sharedDatabase = opts.sharedDatabase ?? false;
-    this.store = new ArtifactStore(join(opts.dataDir, "store"));
+    this.store = new LocalStore(join(opts.dataDir, "store"));
     this.stagingRoot = join(opts.dataDir, "staging");
   }
 
