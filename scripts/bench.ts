@@ -1,6 +1,6 @@
 // `npm run bench`: cold build (empty package cache), warm build (cache full, nothing else
 // reused), image size and boot time to `login:` under QEMU/TCG, written to docs/benchmarks.md
-// beside mkosi's figures measured on the same machines (DESIGN.md).
+// beside mkosi's figures measured on the same machines (docs/lab-notes.md).
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
@@ -77,7 +77,7 @@ Machine: ${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM
 Package set: ${manifest.lock.length} Debian packages (${manifest.spec.debian.suite}), systemd, openssh-server,
 kernel ${manifest.kernel.release}; x86_64 UEFI.
 
-| | Brokkr | target | mkosi 25.3 (same packages, DESIGN.md) |
+| | Brokkr | target | mkosi 25.3 (same packages, docs/lab-notes.md) |
 |---|---|---|---|
 | cold build (empty package cache) | ${cold.seconds.toFixed(1)} s, peak RSS ${cold.peakRssMb} MB | ≤ 8 s | 81 s, peak RSS 586 MB |
 | warm build (package cache full) | ${warm.seconds.toFixed(1)} s, peak RSS ${warm.peakRssMb} MB | ≤ 3 s (floor ≤ 10 s) | 95 s |

@@ -12,6 +12,7 @@ echo "== typecheck"; tsc -p tsconfig.json; tsc -p web/tsconfig.json --noEmit
 echo "== lint"; biome lint composer scripts web
 echo "== schemas"; node composer/src/spec/write-schemas.ts --check
 echo "== install scripts"; node scripts/check-install-scripts.ts
+echo "== import cycles"; node scripts/import-cycles.ts
 echo "== tests"
 node --test --test-concurrency=2 --test-timeout=3600000 \
   "composer/src/**/*.test.ts" "composer/e2e/**/*.test.ts" "scripts/**/*.test.ts" \

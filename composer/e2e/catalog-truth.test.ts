@@ -1,12 +1,12 @@
 // The catalog tells the truth against the real archive: every port resolves on every arch it
 // claims, and every driver's modules (with their dependencies) are in that arch's kernel.
-// riscv64 reads sid: trixie's riscv64 index on this mirror fails verification (DESIGN.md).
+// riscv64 reads sid: trixie's riscv64 index on this mirror fails verification (docs/lab-notes.md).
 import assert from "node:assert/strict";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { unpackDebs, dataEntries } from "../src/build/unpack.ts";
-import { planPackages } from "../src/build/plan.ts";
+import { unpackDebs, dataEntries } from "../src/assemble/unpack.ts";
+import { planPackages } from "../src/assemble/plan.ts";
 import { driverModules, loadCatalog } from "../src/catalog/index.ts";
 import { BlobCache } from "../src/feeds/debian/cache.ts";
 import { findMirror } from "../src/feeds/debian/mirror.ts";

@@ -1,5 +1,5 @@
 // Renders build events: one live status line on a terminal, plain lines in CI and pipes.
-import type { BuildEvent } from "./build/progress.ts";
+import type { BuildEvent } from "./assemble/progress.ts";
 import { getSettings } from "./settings/index.ts";
 
 export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): (e: BuildEvent) => void {

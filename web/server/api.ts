@@ -8,7 +8,7 @@ import type { LockEntry } from "../../composer/src/feeds/debian/types.ts";
 import { parseYamlText } from "../../composer/src/spec/index.ts";
 import { depthProblem } from "../../composer/src/spec/depth.ts";
 import { LIMITS } from "../../composer/src/spec/limits.ts";
-import { debianPackagePattern } from "../../composer/src/spec/patterns.ts";
+import { debianPackagePattern } from "../../composer/src/terms/patterns.ts";
 import { isBuildId, isSchematicId } from "../lib/service/ids.ts";
 import { hasSecrets, redactSpec } from "../lib/spec/redact.ts";
 import type { BrokkrService, BuildRecord, SchematicRecord } from "../lib/service/types.ts";

@@ -7,8 +7,8 @@ import { LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import { BrokkrError, type Problem } from "../errors.ts";
 import { getSettings } from "../settings/index.ts";
-import { formatPath, issuesToProblems } from "../spec/problems.ts";
-import { idPattern } from "../spec/patterns.ts";
+import { formatPath, issuesToProblems } from "../terms/problems.ts";
+import { idPattern } from "../terms/patterns.ts";
 import {
   type Catalog,
   type Driver,

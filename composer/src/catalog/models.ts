@@ -11,7 +11,7 @@ import {
   moduleNameSchema,
   protocolSchema,
   unitNameSchema,
-} from "../spec/patterns.ts";
+} from "../terms/patterns.ts";
 
 const text = z.string().min(1);
 /** A path inside a package's data, relative, with shell-style '*' (e.g. boot/vmlinuz-*). */

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { before, test } from "node:test";
-import { ARCHES } from "../spec/patterns.ts";
+import { ARCHES } from "../terms/patterns.ts";
 import { loadCatalog } from "./load.ts";
 import { type Catalog, driverModules, imagePathsOf } from "./models.ts";
 

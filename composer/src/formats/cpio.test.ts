@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { BrokkrError } from "../errors.ts";
-import type { TreeNode } from "../rootfs/tree-types.ts";
+import type { TreeNode } from "./tree-node.ts";
 import { writeCpio } from "./cpio.ts";
 import { goldenMismatch } from "../errata/goldens.ts";
 

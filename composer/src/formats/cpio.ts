@@ -4,7 +4,7 @@
 // emit data only with the last member of each group, as GNU cpio does.
 
 import { BrokkrError } from "../errors.ts";
-import type { NodeKind, TreeNode } from "../rootfs/tree-types.ts";
+import type { NodeKind, TreeNode } from "./tree-node.ts";
 import { Batcher } from "./batcher.ts";
 
 const typeBits: Record<Exclude<NodeKind, "hardlink">, number> = {

@@ -7,7 +7,7 @@
 // tails) first, then the data blocks in nid order, so the image streams out in one pass.
 
 import { BrokkrError } from "../errors.ts";
-import type { Tree } from "../rootfs/tree.ts";
+import type { TreeNode } from "./tree-node.ts";
 import { Batcher } from "./batcher.ts";
 
 export type ErofsKind = "file" | "dir" | "symlink" | "hardlink" | "char" | "block" | "fifo" | "socket";
@@ -119,7 +119,7 @@ interface Dirent {
 }
 
 /** The entries of a rootfs tree, as they are (a TreeNode is an ErofsEntry). */
-export function erofsEntriesFromTree(tree: Pick<Tree, "nodes">): ErofsEntry[] {
+export function erofsEntriesFromTree(tree: { nodes(): TreeNode[] }): ErofsEntry[] {
   return tree.nodes();
 }
 

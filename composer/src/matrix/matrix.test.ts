@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import { type Catalog, loadCatalog } from "../catalog/index.ts";
-import { ARCHES, FIRMWARES, PROTOCOLS } from "../spec/patterns.ts";
+import { ARCHES, FIRMWARES, PROTOCOLS } from "../terms/patterns.ts";
 import { formatMatrix, type MatrixCell, matrixCells } from "./matrix.ts";
 
 let cells: MatrixCell[];

@@ -1,11 +1,11 @@
 // The boot matrix, derived rather than written down: every arch × protocol × firmware from the
 // schema's enums, judged by the same cross-field rules a user's spec meets (validateSpec) with
 // the catalog kernel that fits the cell, and marked with whether the build can write it today.
-import { findBootChain, pendingReason } from "../build/boot-chains.ts";
+import { findBootChain, pendingReason } from "../assemble/boot-chains.ts";
 import type { Catalog } from "../catalog/index.ts";
 import type { Problem } from "../errors.ts";
 import { imageSpecSchema } from "../spec/image-spec.ts";
-import { ARCHES, type Arch, FIRMWARES, type Firmware, PROTOCOLS, type Protocol } from "../spec/patterns.ts";
+import { ARCHES, type Arch, FIRMWARES, type Firmware, PROTOCOLS, type Protocol } from "../terms/patterns.ts";
 import { validateSpec } from "../spec/validate.ts";
 
 export interface MatrixCell {

@@ -15,7 +15,7 @@ import {
   normalizePath,
   parentOf,
 } from "./tree-paths.ts";
-import type { TreeNode } from "./tree-types.ts";
+import type { TreeNode } from "../formats/tree-node.ts";
 
 export interface TreeOptions {
   /** mtimes above this are clamped to it; also the mtime of nodes the tree makes itself. */

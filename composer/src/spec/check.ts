@@ -9,7 +9,7 @@ import { LIMITS } from "./limits.ts";
 import { type ImageSpec, imageSpecSchema } from "./image-spec.ts";
 import { normalizeSpec } from "./normalize.ts";
 import { parseYamlText } from "./parse.ts";
-import { formatPath, issuesToProblems } from "./problems.ts";
+import { formatPath, issuesToProblems } from "../terms/problems.ts";
 import { validateSpec } from "./validate.ts";
 
 const bootRelated = /^(boot(\.(protocol|firmware))?|kernel)$/;

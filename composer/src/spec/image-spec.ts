@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { LIMITS } from "./limits.ts";
 import { kernelArg } from "./output-languages.ts";
-import { archSchema, debianPackageSchema, firmwareSchema, idSchema, protocolSchema, unitRefSchema } from "./patterns.ts";
+import { archSchema, debianPackageSchema, firmwareSchema, idSchema, protocolSchema, unitRefSchema } from "../terms/patterns.ts";
 
 export const OUTPUTS = ["disk", "uki", "pxe", "iso", "qcow2"] as const;
 export const COMPONENTS = ["main", "contrib", "non-free", "non-free-firmware"] as const;

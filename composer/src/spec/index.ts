@@ -11,7 +11,7 @@ export {
 } from "./image-spec.ts";
 export { normalizeSpec } from "./normalize.ts";
 export { parseSpecText, parseSpecValue, parseYamlText } from "./parse.ts";
-export { ARCHES, type Arch, FIRMWARES, type Firmware, PROTOCOLS, type Protocol } from "./patterns.ts";
-export { formatPath, issuesToProblems } from "./problems.ts";
+export { ARCHES, type Arch, FIRMWARES, type Firmware, PROTOCOLS, type Protocol } from "../terms/patterns.ts";
+export { formatPath, issuesToProblems } from "../terms/problems.ts";
 export { canonicalSpecJson, schematicId } from "./schematic-id.ts";
 export { validateSpec } from "./validate.ts";

@@ -5,7 +5,7 @@ import { depthProblem } from "./depth.ts";
 import { LIMITS } from "./limits.ts";
 import { BrokkrError } from "../errors.ts";
 import { type ImageSpec, imageSpecSchema } from "./image-spec.ts";
-import { issuesToProblems } from "./problems.ts";
+import { issuesToProblems } from "../terms/problems.ts";
 
 /**
  * Parses YAML text into a plain value; throws `spec.parse` naming file, line and column.

@@ -4,8 +4,8 @@ import type { Problem } from "../errors.ts";
 import type { Catalog } from "../catalog/models.ts";
 import type { ImageSpec } from "./image-spec.ts";
 import { CMDLINE_BYTES, LIMITS } from "./limits.ts";
-import { type Arch, ARCHES, unitNamePattern } from "./patterns.ts";
-import { closeNames, quoteList } from "./suggest.ts";
+import { type Arch, ARCHES, unitNamePattern } from "../terms/patterns.ts";
+import { closeNames, quoteList } from "../terms/suggest.ts";
 
 export function validateSpec(spec: ImageSpec, catalog: Catalog): Problem[] {
   // "Did you mean" is a fuzzy match over the catalog: only the first few unknown ids get one,

@@ -1,5 +1,5 @@
 import type { Driver } from "../../../composer/src/catalog/models.ts";
-import { ARCHES } from "../../../composer/src/spec/patterns.ts";
+import { ARCHES } from "../../../composer/src/terms/patterns.ts";
 
 export function DriverTable({ drivers }: { drivers: Driver[] }) {
   return (

@@ -1,5 +1,5 @@
 import type { Kernel } from "../../../composer/src/catalog/models.ts";
-import { ARCHES, PROTOCOLS } from "../../../composer/src/spec/patterns.ts";
+import { ARCHES, PROTOCOLS } from "../../../composer/src/terms/patterns.ts";
 
 export function KernelTable({ kernels }: { kernels: Kernel[] }) {
   return (

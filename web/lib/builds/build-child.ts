@@ -9,7 +9,7 @@ import { build } from "../../../composer/src/pipeline.ts";
 import type { BuildJob } from "./builder.ts";
 
 export type ChildMessage =
-  | { type: "event"; event: import("../../../composer/src/build/progress.ts").BuildEvent }
+  | { type: "event"; event: import("../../../composer/src/assemble/progress.ts").BuildEvent }
   | { type: "done"; files: string[] }
   | { type: "error"; error: ErrorJson };
 

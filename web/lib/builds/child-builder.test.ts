@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import type { BuildEvent } from "../../../composer/src/build/progress.ts";
+import type { BuildEvent } from "../../../composer/src/assemble/progress.ts";
 import { loadCatalog } from "../../../composer/src/catalog/index.ts";
 import { getSettings } from "../../../composer/src/settings/index.ts";
 import { checkSpecText, schematicId } from "../../../composer/src/spec/index.ts";

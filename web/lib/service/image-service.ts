@@ -4,7 +4,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import canonicalize from "canonicalize";
-import type { BuildEvent } from "../../../composer/src/build/progress.ts";
+import type { BuildEvent } from "../../../composer/src/assemble/progress.ts";
 import type { Catalog } from "../../../composer/src/catalog/index.ts";
 import { BrokkrError, errorToJson, formatError, type Problem } from "../../../composer/src/errors.ts";
 import type { LockEntry } from "../../../composer/src/feeds/debian/types.ts";

@@ -3,7 +3,7 @@
 // the form shows next to a disabled option is word for word the error a build would give.
 import type { Catalog } from "../../../composer/src/catalog/models.ts";
 import type { ImageSpec, Output } from "../../../composer/src/spec/image-spec.ts";
-import type { Arch, Protocol } from "../../../composer/src/spec/patterns.ts";
+import type { Arch, Protocol } from "../../../composer/src/terms/patterns.ts";
 import { validateSpec } from "../../../composer/src/spec/validate.ts";
 
 function problemAt(spec: ImageSpec, catalog: Catalog, path: string): string | undefined {

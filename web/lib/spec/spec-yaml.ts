@@ -5,7 +5,7 @@ import type { Problem } from "../../../composer/src/errors.ts";
 import type { ImageSpec } from "../../../composer/src/spec/image-spec.ts";
 import { imageSpecSchema } from "../../../composer/src/spec/image-spec.ts";
 import { parseYamlText } from "../../../composer/src/spec/parse.ts";
-import { issuesToProblems } from "../../../composer/src/spec/problems.ts";
+import { issuesToProblems } from "../../../composer/src/terms/problems.ts";
 
 function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);

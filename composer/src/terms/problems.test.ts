@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { driverFileSchema } from "../catalog/models.ts";
-import { imageSpecSchema } from "./image-spec.ts";
+import { imageSpecSchema } from "../spec/image-spec.ts";
 import { formatPath, issuesToProblems, keysAt } from "./problems.ts";
 import { closeNames, editDistance, quoteList } from "./suggest.ts";
 

@@ -3,7 +3,7 @@
 // that reason instead of being built into something that cannot boot.
 import { BrokkrError } from "../errors.ts";
 import type { ImageSpec, Output } from "../spec/index.ts";
-import type { Arch, Firmware, Protocol } from "../spec/patterns.ts";
+import type { Arch, Firmware, Protocol } from "../terms/patterns.ts";
 import { efiBootName } from "./image.ts";
 
 export interface BootChain {

@@ -1,4 +1,5 @@
-// The in-memory root filesystem. Paths are absolute-free: "usr/bin/ls", "" is the root dir.
+// The node every writer reads: one file, directory, link or device of a root tree. Paths are
+// absolute-free: "usr/bin/ls", "" is the root dir. rootfs/ builds trees of these.
 
 export type NodeKind = "file" | "dir" | "symlink" | "hardlink" | "char" | "block" | "fifo";
 
