@@ -11,5 +11,5 @@ export * from "./spec/index.ts";
 export { stripLateDefaults, lateFields, type LateField } from "./spec/late-fields.ts";
 export { CMDLINE_BYTES, LIMITS } from "./spec/limits.ts";
 export * from "./spec/output-languages.ts";
-export * from "./spec/patterns.ts";
+export * from "./terms/patterns.ts";
 export { sha256Hex } from "./spec/sha256.ts";

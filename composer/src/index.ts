@@ -3,7 +3,7 @@
 // Callers outside composer/ (the web, scripts) import from here, never from composer/src/….
 
 export * from "./browser.ts";
-export type { BuildEvent, ProgressSink } from "./build/progress.ts";
+export type { BuildEvent, ProgressSink } from "./assemble/progress.ts";
 export { loadCatalog } from "./catalog/load.ts";
 export { progressPrinter } from "./cli-progress.ts";
 export { errata, errataVersion, type Erratum } from "./errata/index.ts";
