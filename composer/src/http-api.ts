@@ -30,6 +30,8 @@ export interface BuildRecord {
   id: string;
   schematicId: string;
   status: BuildStatus;
+  /** The composer errata version of the code that made (or makes) it (composer/src/errata). */
+  errata: number;
   stages: StageRecord[];
   artifacts: ArtifactRecord[];
   error: ErrorJson | null;

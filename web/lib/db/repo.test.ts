@@ -66,7 +66,7 @@ function conformance(name: string, open: () => Promise<{ database: Database; sto
         (await repo.readLog(database.db, bid(1), 1)).map((l) => l.text),
         ["one", "two"],
       );
-      assert.equal((await repo.latestGoodBuild(database.db, sid))?.id, bid(1));
+      assert.equal((await repo.latestGoodBuild(database.db, sid, 0))?.id, bid(1));
     });
 
     test("only one unfinished build per schematic and lock", async () => {
@@ -92,7 +92,22 @@ function conformance(name: string, open: () => Promise<{ database: Database; sto
         ],
       );
       assert.deepEqual(list[0]?.error, { code: "build.interrupted", message: "x" });
-      assert.equal((await repo.latestGoodBuild(database.db, sid))?.id, bid(1));
+      assert.equal((await repo.latestGoodBuild(database.db, sid, 0))?.id, bid(1));
+    });
+
+    test("URLs serve the newest good own build at the current errata, else the newest good one; never a lock build", async () => {
+      const sid2 = "9".repeat(64);
+      await repo.saveSchematic(database.db, sid2, { name: "errata" } as never);
+      const good = async (n: number, errata: number, finished: number, lockKey = "") => {
+        await repo.insertBuild(database.db, { id: bid(40 + n), schematicId: sid2, lockKey, lock: null, createdAt: new Date(finished - 1), errata });
+        await repo.finishBuild(database.db, bid(40 + n), { status: "succeeded", error: null, finishedAt: new Date(finished), artifacts: [] });
+      };
+      await good(1, 1, 10_000);
+      await good(2, 2, 9_000);
+      await good(3, 3, 20_000, "f".repeat(64)); // a lock build, newest of all
+      assert.equal((await repo.latestGoodBuild(database.db, sid2, 2))?.id, bid(42), "the current errata's build, though older");
+      assert.equal((await repo.latestGoodBuild(database.db, sid2, 3))?.id, bid(41), "no build at errata 3 yet: the newest good one");
+      assert.equal((await repo.latestGoodBuild(database.db, sid2, 3))?.errata, 1);
     });
 
     test("a build of an unknown schematic is refused by the foreign key", async () => {

@@ -134,17 +134,21 @@ export async function listBuilds(db: Db, schematicId: string): Promise<BuildReco
 }
 
 /**
- * The build a schematic's URLs serve: its newest good build of the schematic's own resolution.
- * A build from a client's lock (lockKey ≠ "") is reachable by its build id only, so nobody
- * can change what /images/<id>/ and /pxe/<id>/ serve by sending a lock.
+ * The build a schematic's URLs serve (gc/policy.ts servedBuild: the one rule, used by downloads,
+ * PXE and garbage collection): its newest good build of its own resolution at `currentErrata`,
+ * else its newest good one of an older errata while a rebuild runs. A build from a client's lock
+ * (lockKey ≠ "") is reachable by its build id only, so nobody can change what /images/<id>/ and
+ * /pxe/<id>/ serve by sending a lock.
  */
-export async function latestGoodBuild(db: Db, schematicId: string): Promise<BuildRecord | undefined> {
-  const rows = await db
+export async function latestGoodBuild(db: Db, schematicId: string, currentErrata: number): Promise<BuildRecord | undefined> {
+  const good = and(eq(builds.schematicId, schematicId), eq(builds.status, "succeeded"), eq(builds.lockKey, ""));
+  const [current] = await db
     .select()
     .from(builds)
-    .where(and(eq(builds.schematicId, schematicId), eq(builds.status, "succeeded"), eq(builds.lockKey, "")))
+    .where(and(good, eq(builds.errata, currentErrata)))
     .orderBy(desc(builds.finishedAt), desc(builds.id))
     .limit(1);
+  const rows = current ? [current] : await db.select().from(builds).where(good).orderBy(desc(builds.finishedAt), desc(builds.id)).limit(1);
   return (await withDetails(db, rows))[0];
 }
 
@@ -178,6 +182,7 @@ async function withDetails(db: Db, rows: BuildRow[]): Promise<BuildRecord[]> {
       .filter((a) => a.buildId === r.id)
       .map((a) => ({ file: a.file, sha256: a.sha256, size: a.size })),
     error: (r.error as BuildError | null) ?? null,
+    errata: r.errata,
     createdAt: r.createdAt.toISOString(),
     startedAt: r.startedAt?.toISOString() ?? null,
     finishedAt: r.finishedAt?.toISOString() ?? null,

@@ -6,6 +6,7 @@ import { basename, join } from "node:path";
 import canonicalize from "canonicalize";
 import type { BuildEvent } from "../../../composer/src/assemble/progress.ts";
 import type { Catalog } from "../../../composer/src/catalog/index.ts";
+import { errataVersion } from "../../../composer/src/errata/index.ts";
 import { BrokkrError, errorToJson, formatError, type Problem } from "../../../composer/src/errors.ts";
 import type { LockEntry } from "../../../composer/src/feeds/debian/types.ts";
 import { checkSpecValue, normalizeSpec, schematicId as idOf } from "../../../composer/src/spec/index.ts";
@@ -70,6 +71,7 @@ export class ImageService implements BrokkrService {
   private readonly store: LocalStore;
   private readonly schematicCache = new Map<string, SchematicRecord>();
   private readonly goodBuildCache = new Map<string, BuildRecord>();
+  private readonly rebuildsAsked = new Set<string>();
   private readonly stagingRoot: string;
   private readonly live = new Map<string, LiveBuild>();
   private readonly inflight = new Map<string, LiveBuild>();
@@ -148,7 +150,8 @@ export class ImageService implements BrokkrService {
     if (!schematic) throw notFound("schematic", schematicId);
     if (this.closed) throw new BrokkrError("service.unavailable", "the server is shutting down");
     const lockKey = opts.lock ? createHash("sha256").update(canonicalize(opts.lock) ?? "").digest("hex") : "";
-    const key = `${schematicId}:${lockKey}`;
+    // The errata version is part of the key: a build by older code is not the one asked for.
+    const key = `${schematicId}:${lockKey}:${errataVersion}`;
     const client = opts.client ?? "";
     // Joining a build under way costs nothing, so only a new build counts against the queue.
     const joined = await this.join(key);
@@ -166,6 +169,7 @@ export class ImageService implements BrokkrService {
         id: randomUUID(),
         schematicId,
         status: "queued",
+        errata: errataVersion,
         stages: [],
         artifacts: [],
         error: null,
@@ -188,6 +192,7 @@ export class ImageService implements BrokkrService {
       createdAt: now,
       client,
       priority: b.priority,
+      errata: errataVersion,
     });
     try {
       await b.inserted;
@@ -281,14 +286,29 @@ export class ImageService implements BrokkrService {
 
   async latestGoodBuild(schematicId: string): Promise<BuildRecord | undefined> {
     if (!isSchematicId(schematicId)) return undefined;
-    // Only this process finishes builds on its database (see web/README.md), so the newest
-    // good build it has seen stays the newest until finish() replaces it.
-    const cached = this.goodBuildCache.get(schematicId);
-    if (cached) return cached;
-    const found = await repo.latestGoodBuild(this.db, schematicId);
-    if (found) remember(this.goodBuildCache, schematicId, found);
+    // Only this process finishes builds on its database (see web/README.md), so the build it
+    // serves stays the one to serve until finish() replaces it.
+    const found = this.goodBuildCache.get(schematicId) ?? (await repo.latestGoodBuild(this.db, schematicId, errataVersion));
+    if (!found) return undefined;
+    remember(this.goodBuildCache, schematicId, found);
+    if (found.errata < errataVersion) this.rebuildAfterUpgrade(schematicId);
     return found;
   }
+
+  /**
+   * The served build was made by older code (an erratum since changes its bytes): rebuild it
+   * once, at the lowest priority, and keep serving the old one until the new one is good. A
+   * rebuild that fails is not retried by this process (no rebuild storm, no loop).
+   */
+  private rebuildAfterUpgrade(schematicId: string): void {
+    if (this.rebuildsAsked.has(schematicId) || this.closed) return;
+    this.rebuildsAsked.add(schematicId);
+    void this.startBuild(schematicId, { priority: 2 }).catch((err: unknown) => {
+      // A full queue: ask again on a later request.
+      if (err instanceof BrokkrError && err.code === "service.queue-full") this.rebuildsAsked.delete(schematicId);
+    });
+  }
+
 
   followLog(buildId: string, from: number, onLine: (l: LogLine) => void, onEnd: (b: BuildRecord) => void): () => void {
     const start = Math.max(0, Math.floor(from));
