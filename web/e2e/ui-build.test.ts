@@ -61,12 +61,15 @@ describe("web UI with the image service", { skip: chromiumMissing }, () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  test("create & build from the configurator, follow the log, download an artifact", async () => {
+  test("the journey: fresh profile, visible labels only, to a downloaded disk.img", async () => {
     await page.goto(app.url);
     await page.getByLabel("Hostname").fill("ui-e2e");
-    await page.getByRole("button", { name: "+ Add user" }).click();
-    await page.keyboard.type("admin");
-    await page.getByLabel("SSH authorized keys (one per line)").fill(KEY);
+    // The default image lets nobody in; the warning's own button fixes that, focus in the key field.
+    await page.getByText("Nobody can log in").waitFor();
+    await page.getByRole("button", { name: "Add a user with an SSH key" }).click();
+    await page.keyboard.type(KEY);
+    assert.equal(await page.getByLabel("Login name").inputValue(), "admin");
+    await page.getByText("Nobody can log in").waitFor({ state: "detached" });
     await page.getByTestId("spec-valid").waitFor();
     schematicId = ((await page.getByTestId("schematic-id").textContent()) ?? "").trim();
     await page.getByRole("button", { name: "Create schematic & build" }).click();
@@ -94,17 +97,19 @@ describe("web UI with the image service", { skip: chromiumMissing }, () => {
       assert.match(stage, new RegExp(stage));
     assert.doesNotMatch(stages, /running…/);
 
-    // Download the kernel command line of this build; its sha256 is the one in the table.
-    const row = page.getByTestId("artifacts").locator("tr", { hasText: "cmdline" });
+    // Download the disk image of this build; its sha256 and size are the ones in the table.
+    const row = page.getByTestId("artifacts").locator("tr", { hasText: "disk.img" });
     const sha = await row.locator(".sha span[title]").getAttribute("title");
     const [download] = await Promise.all([
       page.waitForEvent("download"),
-      page.getByRole("link", { name: "Download cmdline of this build" }).click(),
+      page.getByRole("link", { name: "Download disk.img of this build" }).click(),
     ]);
-    const file = await download.path();
-    const data = await readFile(file);
+    const data = await readFile(await download.path());
     assert.equal(createHash("sha256").update(data).digest("hex"), sha);
-    assert.match(data.toString(), /console=/);
+    assert.equal(data.subarray(512, 520).toString("latin1"), "EFI PART", "a GPT disk");
+    // The table says MB as the log does, to the same decimal.
+    assert.match((await row.textContent()) ?? "", new RegExp(`${(data.length / 1e6).toFixed(1)} MB`));
+    assert.match((await page.getByTestId("login-hint").textContent()) ?? "", /ssh -p 2222 admin@127\.0\.0\.1/);
 
     const qemu = (await page.getByTestId("qemu-command").textContent()) ?? "";
     assert.match(qemu, new RegExp(`/images/${schematicId}/disk\\.img`));
@@ -147,7 +152,7 @@ describe("web UI with the image service", { skip: chromiumMissing }, () => {
     await page.goto(`${app.url}/s/${schematicId}`);
     assert.equal(await page.locator("table", { hasText: "Artifacts" }).locator("tbody tr").count(), 2);
     await page.getByRole("link", { name: "Edit a copy" }).click();
-    await page.waitForURL(/\/\?from=/);
+    await page.waitForURL(/\/\?(from|spec)=/);
     assert.equal(await page.getByLabel("Hostname").inputValue(), "ui-e2e");
     assert.equal(((await page.getByTestId("schematic-id").textContent()) ?? "").trim(), schematicId);
   });

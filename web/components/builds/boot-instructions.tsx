@@ -1,4 +1,5 @@
 import type { ImageSpec } from "../../../composer/src/spec/image-spec.ts";
+import { loginWays } from "../../lib/spec/login.ts";
 import { qemuCommand } from "../../lib/view/qemu-command.ts";
 import { CopyButton } from "../ui/copy-button.tsx";
 
@@ -28,9 +29,7 @@ export function BootInstructions(props: {
           <pre className="command" data-testid="qemu-command">
             {command}
           </pre>
-          <p className="muted small">
-            SSH into it with <code>ssh -p 2222 &lt;user&gt;@127.0.0.1</code>.
-          </p>
+          <LoginHint spec={spec} />
         </>
       ) : null}
       {pxe ? (
@@ -49,5 +48,23 @@ export function BootInstructions(props: {
       ) : null}
       {!command && !pxe ? <p className="muted">This build has no disk or PXE files to boot.</p> : null}
     </section>
+  );
+}
+
+/** How to get in, naming the image's real user; or that nobody can. */
+function LoginHint({ spec }: { spec: ImageSpec }) {
+  const ways = loginWays(spec);
+  return (
+    <p className="muted small" data-testid="login-hint">
+      {ways.sshUser ? (
+        <>
+          SSH into it with <code>ssh -p 2222 {ways.sshUser}@127.0.0.1</code>.
+        </>
+      ) : ways.console ? (
+        "No user can log in over SSH; log in on the console with the password set in the spec."
+      ) : (
+        `${ways.warning} Edit a copy of this schematic to add a user with an SSH key.`
+      )}
+    </p>
   );
 }

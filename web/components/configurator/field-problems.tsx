@@ -2,6 +2,7 @@
 // The problems of one field, right under it. The input points here with aria-describedby, so
 // a screen reader reads the message with the field.
 import { problemsAt, useConfigurator } from "./configurator-context.tsx";
+import { HintText } from "../ui/hint-text.tsx";
 
 export function problemDomId(path: string): string {
   return `problem-${path.replace(/[^A-Za-z0-9]+/g, "-")}`;
@@ -23,7 +24,12 @@ export function FieldProblems(props: { path: string; exact?: boolean }) {
       {here.map((p) => (
         <p key={`${p.path}:${p.message}`}>
           {p.message}
-          {p.hint ? <span className="hint"> — {p.hint}</span> : null}
+          {p.hint ? (
+            <span className="hint">
+              {" — "}
+              <HintText hint={p.hint} />
+            </span>
+          ) : null}
         </p>
       ))}
     </div>

@@ -1,7 +1,9 @@
 "use client";
-import { useConfigurator } from "./configurator-context.tsx";
 // Every problem of the spec in one list, each linking to the step that holds its field.
+import { useConfigurator } from "./configurator-context.tsx";
+import { LoginWarning } from "./login-warning.tsx";
 import type { StepId } from "./step.tsx";
+import { HintText } from "../ui/hint-text.tsx";
 
 const STEP_OF: Record<string, StepId> = {
   name: "arch",
@@ -26,9 +28,12 @@ export function ProblemList() {
   const { problems } = useConfigurator();
   if (problems.length === 0) {
     return (
-      <p className="status-ok" data-testid="spec-valid">
-        ✓ Valid: schema and catalog rules pass.
-      </p>
+      <>
+        <p className="status-ok" data-testid="spec-valid">
+          ✓ The form is valid: schema and catalog rules pass.
+        </p>
+        <LoginWarning />
+      </>
     );
   }
   return (
@@ -43,10 +48,15 @@ export function ProblemList() {
               {p.path || "(spec)"}
             </a>{" "}
             {p.message}
-            {p.hint ? <div className="hint">{p.hint}</div> : null}
+            {p.hint ? (
+              <div className="hint">
+                <HintText hint={p.hint} />
+              </div>
+            ) : null}
           </li>
         ))}
       </ul>
+      <LoginWarning />
     </div>
   );
 }

@@ -1,15 +1,16 @@
 // Small formatters for sizes, durations and times on the build pages.
 
+/** Decimal units (1 MB = 10^6 bytes), as the build log and the CLI print them. */
 export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ["KiB", "MiB", "GiB", "TiB"];
-  let v = n / 1024;
+  if (n < 1000) return `${n} B`;
+  const units = ["kB", "MB", "GB", "TB"];
+  let v = n / 1000;
   let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
     i++;
   }
-  return `${v.toFixed(v < 10 ? 2 : 1)} ${units[i]}`;
+  return `${v.toFixed(1)} ${units[i]}`;
 }
 
 export function formatMs(ms: number): string {
