@@ -167,6 +167,17 @@ describe("web UI", { skip: chromiumMissing }, () => {
     await p.getByTestId("spec-valid").waitFor();
   });
 
+  test("nobody can log in to the default image: a warning, and one click to a user's key field", async () => {
+    const p = await openConfigurator();
+    const warning = p.getByTestId("login-warning");
+    assert.match((await warning.textContent()) ?? "", /no user has an SSH key or a password, and root is locked/);
+    await p.getByRole("button", { name: "Add a user with an SSH key" }).click();
+    assert.equal(await p.evaluate(() => document.activeElement?.id), "field-system-users-0-keys");
+    await p.keyboard.type(KEY);
+    await warning.waitFor({ state: "detached" });
+    assert.match((await p.getByTestId("spec-yaml").textContent()) ?? "", /name: admin/);
+  });
+
   test("the schematic ID shown equals `brokkr id` for the YAML shown", async () => {
     const p = await openConfigurator();
     await radio(p, "arch", "aarch64").check();
@@ -209,6 +220,43 @@ describe("web UI", { skip: chromiumMissing }, () => {
     await p.getByRole("button", { name: "Load pasted YAML" }).click();
     assert.match((await p.getByTestId("yaml-load-problems").textContent()) ?? "", /arch.*must be one of/);
     assert.equal(await radio(p, "kernel", "xen").isChecked(), true);
+  });
+
+  test("a rejected paste lists every problem the API reports, apart from the form's status", async () => {
+    const p = await openConfigurator();
+    await p.getByText("Load a spec from YAML").click();
+    const paste = async (yaml: string) => {
+      await p.getByLabel("Paste YAML").fill(yaml);
+      await p.getByRole("button", { name: "Load pasted YAML" }).click();
+      return (await p.getByTestId("yaml-load-problems").textContent()) ?? "";
+    };
+    const bad = await paste(await readFile(join(repoRoot, "composer/src/spec/fixtures/bad.yaml"), "utf8"));
+    assert.match(bad, /Not loaded: the pasted YAML has 4 problems \(the form is unchanged\)/);
+    for (const path of ["system.hostname", "colour", "boot.protocol", "ports[1]"]) assert.ok(bad.includes(path), path);
+    const two = await paste("name: x\narch: x86_64\nports: [no-such-port]\ncolour: red\n");
+    assert.match(two, /2 problems/);
+    assert.match(two, /unknown port 'no-such-port'/);
+    // The hint points at the Catalog page, not at a folder of the repository.
+    const link = p.getByTestId("yaml-load-problems").getByRole("link", { name: "Catalog" });
+    assert.equal(await link.getAttribute("href"), "/catalog#ports");
+    assert.match((await p.getByTestId("spec-valid").textContent()) ?? "", /The form is valid/);
+  });
+
+  test("time zone, locale and keymap are checked against Debian's names, each under its field", async () => {
+    const p = await openConfigurator();
+    await p.getByLabel("Time zone").fill("Mars/Olympus");
+    await p.getByLabel("Locale", { exact: true }).fill("xx");
+    await p.getByLabel("Console keymap").fill("zz");
+    assert.match((await p.locator("#problem-system-timezone").textContent()) ?? "", /unknown time zone 'Mars\/Olympus'/);
+    assert.match((await p.locator("#problem-system-locale").textContent()) ?? "", /unknown locale 'xx'/);
+    assert.match((await p.locator("#problem-system-keymap").textContent()) ?? "", /unknown console keymap 'zz'/);
+    await p.getByLabel("Time zone").fill("Europe/Berlin");
+    await p.getByLabel("Console keymap").fill("de-latin1");
+    await p.getByLabel("Locale", { exact: true }).fill("de_DE.UTF-8");
+    assert.match((await p.locator("#problem-system-locale").textContent()) ?? "", /add the locales-all port/);
+    await p.getByLabel("Search ports").fill("locales");
+    await radio(p, "ports", "locales-all").check();
+    await p.getByTestId("spec-valid").waitFor();
   });
 
   test("a YAML file fills the form through the file picker", async () => {

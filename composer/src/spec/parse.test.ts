@@ -82,7 +82,7 @@ test("wrong types and missing fields read as sentences", () => {
   const byPath = new Map(problems.map((p) => [p.path, p.message]));
   assert.equal(byPath.get("name"), "is required");
   assert.equal(byPath.get("ports"), "must be a list (got 'openssh-server')");
-  assert.equal(byPath.get("outputs"), "must have at least 1 item(s)");
+  assert.equal(byPath.get("outputs"), "must not be empty: list at least one");
 });
 
 test("an empty file is not a spec", () => {

@@ -6,6 +6,7 @@ import type { ImageSpec } from "./image-spec.ts";
 import { CMDLINE_BYTES, LIMITS } from "./limits.ts";
 import { type Arch, ARCHES, unitNamePattern } from "../terms/patterns.ts";
 import { closeNames, quoteList } from "../terms/suggest.ts";
+import { checkSystemNames } from "./system-names.ts";
 
 export function validateSpec(spec: ImageSpec, catalog: Catalog): Problem[] {
   // "Did you mean" is a fuzzy match over the catalog: only the first few unknown ids get one,
@@ -17,6 +18,7 @@ export function validateSpec(spec: ImageSpec, catalog: Catalog): Problem[] {
     ...checkPorts(spec, catalog),
     ...checkUnits(spec, catalog),
     ...checkUsers(spec),
+    ...checkSystemNames(spec, catalog),
     ...checkOutputs(spec, catalog),
   ];
 }

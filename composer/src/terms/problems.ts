@@ -45,9 +45,13 @@ function issueToProblems(issue: Issue, schema: Schema, input: unknown): Problem[
     case "invalid_format":
       return [{ path, message: `${issue.message} (got ${describeValue(value)})` }];
     case "too_small":
-      return [{ path, message: `must have at least ${String(issue.minimum)} ${unitOf(issue.origin)}` }];
+      if (issue.origin === "array" && Number(issue.minimum) === 1) {
+        return [{ path, message: "must not be empty: list at least one" }];
+      }
+      if (issue.origin === "string" && Number(issue.minimum) === 1) return [{ path, message: "must not be empty" }];
+      return [{ path, message: `must have at least ${count(issue.minimum, issue.origin)}` }];
     case "too_big":
-      return [{ path, message: `must have at most ${String(issue.maximum)} ${unitOf(issue.origin)}` }];
+      return [{ path, message: `must have at most ${count(issue.maximum, issue.origin)}` }];
     case "invalid_union":
       if (issue.discriminator !== undefined && "options" in issue && issue.options) {
         // zod already ends the path with the discriminator field.
@@ -64,10 +68,11 @@ function issueToProblems(issue: Issue, schema: Schema, input: unknown): Problem[
   }
 }
 
-function unitOf(origin: string): string {
-  if (origin === "array") return "item(s)";
-  if (origin === "string") return "character(s)";
-  return "";
+/** "1 item", "3 characters": zod's own words were "1 item(s)". */
+function count(n: number | bigint, origin: string): string {
+  const unit = origin === "array" ? "item" : origin === "string" ? "character" : "";
+  if (unit === "") return String(n);
+  return `${String(n)} ${unit}${Number(n) === 1 ? "" : "s"}`;
 }
 
 function describeExpected(expected: string): string {

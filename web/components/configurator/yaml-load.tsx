@@ -1,26 +1,41 @@
 "use client";
-// Fills the form from YAML, pasted or from a file. A spec that the schema rejects loads
-// nothing and its problems are listed here; one that only breaks catalog rules loads, and the
-// form shows those problems where they belong.
+// Fills the form from YAML, pasted or from a file, judged by the same check the API runs
+// (checkSpecValue). A spec that the schema rejects loads nothing, and every problem the API
+// would report is listed here, apart from the form's own status; one that only breaks catalog
+// rules loads, and the form shows those problems where they belong.
 import { useState } from "react";
 import type { Problem } from "../../../composer/src/errors.ts";
-import { yamlToSpec } from "../../lib/spec/spec-yaml.ts";
+import { checkSpecValue } from "../../../composer/src/spec/check.ts";
+import { parseYamlText } from "../../../composer/src/spec/parse.ts";
+import { HintText } from "../ui/hint-text.tsx";
 import { useConfigurator } from "./configurator-context.tsx";
 
 export function YamlLoad() {
-  const { replace } = useConfigurator();
+  const { replace, catalog } = useConfigurator();
   const [text, setText] = useState("");
   const [problems, setProblems] = useState<Problem[]>([]);
   const [loaded, setLoaded] = useState<string | null>(null);
+  const [rejected, setRejected] = useState<string | null>(null);
   const load = (source: string, from: string) => {
-    const result = yamlToSpec(source);
-    if (result.ok) {
-      replace(result.spec);
+    let value: unknown;
+    try {
+      value = parseYamlText(source, from);
+    } catch (e) {
+      setProblems([{ path: "", message: (e as Error).message }]);
+      setLoaded(null);
+      setRejected(from);
+      return;
+    }
+    const check = checkSpecValue(value, catalog);
+    if (check.spec) {
+      replace(check.spec);
       setProblems([]);
       setLoaded(from);
+      setRejected(null);
     } else {
-      setProblems(result.problems);
+      setProblems(check.problems);
       setLoaded(null);
+      setRejected(from);
     }
   };
   return (
@@ -57,14 +72,27 @@ export function YamlLoad() {
       </div>
       <div aria-live="polite">
         {loaded ? <p className="status-ok">Loaded {loaded}.</p> : null}
-        {problems.length > 0 ? (
-          <ul className="problem-list" id="yaml-load-problems" data-testid="yaml-load-problems">
-            {problems.map((p) => (
-              <li key={`${p.path}:${p.message}`}>
-                {p.path ? <span className="mono">{p.path}</span> : null} {p.message}
-              </li>
-            ))}
-          </ul>
+        {rejected && problems.length > 0 ? (
+          <div className="paste-rejected" id="yaml-load-problems" data-testid="yaml-load-problems">
+            <p>
+              <strong>
+                Not loaded: {rejected} has {problems.length} problem{problems.length === 1 ? "" : "s"}
+              </strong>{" "}
+              (the form is unchanged).
+            </p>
+            <ul className="problem-list">
+              {problems.map((p) => (
+                <li key={`${p.path}:${p.message}`}>
+                  {p.path ? <span className="mono">{p.path}</span> : null} {p.message}
+                  {p.hint ? (
+                    <div className="hint">
+                      <HintText hint={p.hint} />
+                    </div>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+          </div>
         ) : null}
       </div>
     </details>
