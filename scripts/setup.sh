@@ -55,7 +55,8 @@ needs_main=(
 # figures in `npm run bench` (scripts/bench-web.ts). python3: its lzma module is the independent
 # decoder for our LZMA writer (formats/lzma.ts). kmod: depmod, modprobe and modinfo check the
 # module indexes we write (kernel/depmod.ts). fsck.*, sgdisk, mdir, xorriso, objdump, cpio:
-# independent readers of what our format writers produce. chromium: the UI tests.
+# independent readers of what our format writers produce. chromium: the UI tests. gpgv: the
+# independent check of the OpenPGP signature on every build's SHA256SUMS.
 needs_test=(
   "cmd qemu-system-x86_64 qemu-system-x86"
   "file /usr/share/OVMF/OVMF_CODE_4M.fd ovmf"
@@ -84,6 +85,7 @@ needs_test=(
   "glob /usr/lib/postgresql/*/bin/initdb postgresql"
   "cmd wrk wrk"
   "cmd curl curl"
+  "cmd gpgv gpgv"
 )
 
 needs=("${needs_main[@]}")

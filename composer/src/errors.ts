@@ -65,6 +65,10 @@ const codes = {
   "store.missing": { http: 500, exit: 2 },
   "store.corrupt": { http: 500, exit: 2 },
   "store.unavailable": { http: 503, exit: 2 },
+  "sign.key": { http: 500, exit: 2 },
+  "verify.missing": { http: 500, exit: 1 },
+  "verify.signature": { http: 500, exit: 1 },
+  "verify.checksum": { http: 500, exit: 1 },
   internal: { http: 500, exit: 70 },
 } satisfies Record<string, { http: number; exit: number }>;
 

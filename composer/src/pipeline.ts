@@ -36,6 +36,9 @@ import type { InstalledPackage } from "./rootfs/installed.ts";
 import { Tree } from "./rootfs/tree.ts";
 import { errataVersion } from "./errata/index.ts";
 import { buildSbom } from "./publish/sbom.ts";
+import { checksumsNote } from "./publish/checksums.ts";
+import { writeSignedSums } from "./publish/sign-build.ts";
+import { defaultSigningKeyFile, loadOrCreateSigningKey } from "./publish/signing-key.ts";
 import { getSettings } from "./settings/index.ts";
 import type { ImageSpec } from "./spec/index.ts";
 
@@ -53,6 +56,8 @@ export interface BuildOptions {
   assetsDir?: string;
   /** Bounds a service sets (packages, installed size); none for the CLI. */
   limits?: PlanLimits;
+  /** The OpenPGP key that signs SHA256SUMS, made on first use; default `<state dir>/signing-key.asc`. */
+  signingKeyFile?: string;
 }
 
 export interface Manifest {
@@ -64,6 +69,8 @@ export interface Manifest {
   kernel: { release: string; modules: string[] };
   /** The composer's errata version (errata/index.ts): which writer fixes these bytes have. */
   errata: number;
+  /** SHA256SUMS and its signature: beside the artifacts, outside `artifacts` (see the note). */
+  checksums: typeof checksumsNote;
 }
 
 export async function build(opts: BuildOptions): Promise<Manifest> {
@@ -71,6 +78,7 @@ export async function build(opts: BuildOptions): Promise<Manifest> {
   assertBuildable(spec);
   // Before any download: a missing splash should fail the build at once.
   const splash = await loadSplash(spec, assetsDirOf(opts.assetsDir));
+  const signingKey = await loadOrCreateSigningKey(opts.signingKeyFile ?? defaultSigningKeyFile());
   const sink = opts.onProgress ?? (() => {});
   const cache = opts.cache ?? new BlobCache();
   const mirror = opts.mirror ?? findMirror();
@@ -280,14 +288,16 @@ export async function build(opts: BuildOptions): Promise<Manifest> {
     sourceDateEpoch,
     kernel: { release: kernel.release, modules: kernel.modules },
     errata: errataVersion,
+    checksums: checksumsNote,
   };
   for (const name of Object.keys(files).sort()) {
     const data = await readFile(join(staging, name));
     manifest.artifacts[name] = { sha256: createHash("sha256").update(data).digest("hex"), size: data.length };
   }
   await writeFile(join(staging, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+  const sums = await writeSignedSums(staging, manifest.artifacts, signingKey);
   await mkdir(opts.outDir, { recursive: true });
-  for (const name of [...Object.keys(files), "manifest.json"]) {
+  for (const name of [...Object.keys(files), "manifest.json", ...sums]) {
     await rename(join(staging, name), join(opts.outDir, name));
   }
   await rm(staging, { recursive: true, force: true });

@@ -114,7 +114,7 @@ test("QEMU PXE-boots examples/minimal.yaml from the server to login:", { timeout
   assert.equal(builds[0]?.status, "succeeded");
   assert.deepEqual(
     builds[0]?.artifacts.map((a) => a.file),
-    ["cmdline", "disk.img", "initrd.img", "manifest.json", "sbom.spdx.json", "uki.efi", "vmlinuz"],
+    ["SHA256SUMS", "SHA256SUMS.asc", "cmdline", "disk.img", "initrd.img", "manifest.json", "sbom.spdx.json", "uki.efi", "vmlinuz"],
   );
   const log = await readSse(await fetch(`${url}/api/builds/${builds[0]?.id}/log`));
   assert.ok(

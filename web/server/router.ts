@@ -64,6 +64,7 @@ const withFile =
 
 const routes: Route[] = [
   { pattern: /^\/api\/health$/, methods: { GET: async (_s, req, res) => sendJson(req, res, 200, { ok: true }) } },
+  { pattern: /^\/api\/signing-key\.asc$/, methods: { GET: (s, req, res) => sendSigningKey(s, req, res) } },
   {
     pattern: /^\/api\/schematics$/,
     methods: { POST: (s, req, res, _p, _q, caller) => postSchematic(s, req, res, (id) => caller.access?.recordCreator(id, caller.identity)) },
@@ -96,7 +97,14 @@ const routes: Route[] = [
   { pattern: /^\/pxe\/([^/]+)\/boot\.ipxe$/, methods: { GET: (s, req, res, [id]) => sendPxeScript(s, req, res, id!) } },
 ];
 
-const ownPrefixes = /^\/(api\/(schematics|builds|health|assets)|images|pxe)(\/|$)/;
+const ownPrefixes = /^\/(api\/(schematics|builds|health|assets|signing-key\.asc)|images|pxe)(\/|$)/;
+
+/** The public key that signs every build's SHA256SUMS (`brokkr verify URL` fetches it). */
+async function sendSigningKey(svc: BrokkrService, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const data = Buffer.from(await svc.signingPublicKey());
+  res.writeHead(200, { "content-type": "application/pgp-keys", "content-length": data.length, "cache-control": "no-cache" });
+  res.end(req.method === "HEAD" ? undefined : data);
+}
 
 export interface RouterOptions {
   /** Absent: no access control at all (only tests that predate it). */

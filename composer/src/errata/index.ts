@@ -17,6 +17,7 @@ export interface Erratum {
 export const errata: readonly Erratum[] = [
   // { version: 1, change: "cpio: directories get mode 0755 (was 0700)", goldens: { "formats/cpio: a fixed tree": "…" } },
   { version: 1, change: "every build also writes sbom.spdx.json (SPDX 2.3), listed in the manifest's artifacts" },
+  { version: 2, change: "every build also writes SHA256SUMS and its OpenPGP signature SHA256SUMS.asc; the manifest gains `checksums`" },
 ];
 
 /** The newest erratum's version; 0 is the output as of 6ed9ae3, before errata were kept. */

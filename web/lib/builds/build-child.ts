@@ -30,10 +30,11 @@ async function run(job: BuildJob): Promise<void> {
       outDir: job.outDir,
       lock: job.lock,
       ...(job.assetsDir ? { assetsDir: job.assetsDir } : {}),
+      ...(job.signingKeyFile ? { signingKeyFile: job.signingKeyFile } : {}),
       ...(job.limits ? { limits: { packages: job.limits.packages, installedBytes: job.limits.installedBytes } } : {}),
       onProgress: (event) => void send({ type: "event", event }),
     });
-    await send({ type: "done", files: [...Object.keys(manifest.artifacts), "manifest.json"] });
+    await send({ type: "done", files: [...Object.keys(manifest.artifacts), "manifest.json", manifest.checksums.file, manifest.checksums.signature] });
   } catch (err) {
     // Our bug, not the build's: the trace goes to the build log (stderr), the parent gets `internal`.
     if (!isBrokkrError(err)) process.stderr.write(`${formatError(err)}\n`);

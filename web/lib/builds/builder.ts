@@ -14,6 +14,8 @@ export interface BuildJob {
   outDir: string;
   /** The content-addressed store holding uploaded assets (branding.splash). */
   assetsDir?: string;
+  /** The server's OpenPGP key (in its data dir, never in the database): it signs SHA256SUMS. */
+  signingKeyFile?: string;
   /** Bounds of this build; past one the build fails with that reason. */
   limits?: BuildLimits;
 }

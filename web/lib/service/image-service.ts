@@ -19,6 +19,7 @@ import { deleteSchematicRows, unfinishedError } from "../db/delete-schematic.ts"
 import * as repo from "../db/repo.ts";
 import { convertSplash } from "../assets/splash-image.ts";
 import { LocalStore } from "../store/local-store.ts";
+import { loadOrCreateSigningKey, publicKeyOf, signingKeyName } from "../../../composer/src/publish/signing-key.ts";
 import { isBuildId, isSchematicId, isSha256 } from "./ids.ts";
 import { defaultLimits, type ServiceLimits, WriteWindow } from "./limits.ts";
 import { type Follower, LiveBuild } from "./live-build.ts";
@@ -73,6 +74,9 @@ export class ImageService implements BrokkrService {
   private readonly goodBuildCache = new Map<string, BuildRecord>();
   private readonly rebuildsAsked = new Set<string>();
   private readonly stagingRoot: string;
+  /** The server's signing key: in the data dir, never in the database or the artifact store. */
+  private readonly signingKeyFile: string;
+  private publicKey: Promise<string> | undefined;
   private readonly live = new Map<string, LiveBuild>();
   private readonly inflight = new Map<string, LiveBuild>();
   private readonly queue: LiveBuild[] = [];
@@ -88,6 +92,7 @@ export class ImageService implements BrokkrService {
     this.sharedDatabase = opts.sharedDatabase ?? false;
     this.store = new LocalStore(join(opts.dataDir, "store"));
     this.stagingRoot = join(opts.dataDir, "staging");
+    this.signingKeyFile = join(opts.dataDir, signingKeyName);
   }
 
   async recover(): Promise<void> {
@@ -96,9 +101,16 @@ export class ImageService implements BrokkrService {
       const next = (await repo.readLog(this.db, id, 0)).length;
       await repo.appendLog(this.db, id, [{ n: next, text: `error[${interruptedError.code}]: ${interruptedError.message}` }]);
     }
+    // Made now, not at the first build: the public key is served from the start.
+    await this.signingPublicKey();
     // Whatever is in staging belongs to a build that can no longer finish.
     await rm(this.stagingRoot, { recursive: true, force: true });
     await mkdir(this.stagingRoot, { recursive: true });
+  }
+
+  signingPublicKey(): Promise<string> {
+    this.publicKey ??= loadOrCreateSigningKey(this.signingKeyFile).then(publicKeyOf);
+    return this.publicKey;
   }
 
   async createSchematic(value: unknown): Promise<SchematicRecord> {
@@ -408,6 +420,7 @@ export class ImageService implements BrokkrService {
           lock: b.lock,
           outDir: staging,
           assetsDir: this.store.root,
+          signingKeyFile: this.signingKeyFile,
           limits: {
             seconds: this.limits.buildSeconds,
             memoryBytes: this.limits.buildMemoryBytes,

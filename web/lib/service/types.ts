@@ -52,4 +52,6 @@ export interface BrokkrService {
   getAsset(sha256: string): Promise<AssetRecord | undefined>;
   /** Absolute path of a stored blob (an asset or its thumbnail) by its sha256. */
   blobPath(sha256: string): string;
+  /** The armored public OpenPGP key that signs every build's SHA256SUMS. */
+  signingPublicKey(): Promise<string>;
 }
