@@ -10,7 +10,7 @@ import { after, before, describe, test } from "node:test";
 import { Ajv } from "ajv";
 import { parse, stringify } from "yaml";
 import { bootTest } from "../src/qemu/boot-test.ts";
-import { repo, runCli, sharedCache, userDir } from "./helpers.ts";
+import { repo, runCli, sharedCache, sharedState, userDir } from "./helpers.ts";
 
 interface Manifest {
   schematicId: string;
@@ -67,6 +67,23 @@ describe("minimal image, end to end", { timeout: 45 * 60_000 }, () => {
     // Most of trixie's copyright files are machine-readable.
     const known = doc.packages.filter((p) => p.licenseDeclared !== "NOASSERTION").length;
     assert.ok(known > doc.packages.length / 2, `only ${known} of ${doc.packages.length} packages have a declared license`);
+  });
+
+  test("SHA256SUMS covers every artifact and manifest.json; brokkr verify and gpgv accept its signature", async () => {
+    const sums = readFileSync(join(out1, "SHA256SUMS"), "utf8");
+    assert.deepEqual(sums.trim().split("\n").map((l) => l.split("  ")[1]), [...Object.keys(first.artifacts), "manifest.json"].sort());
+    assert.equal(first.artifacts["SHA256SUMS.asc"], undefined, "the signature stays outside the reproducible set");
+    const r = await runCli(["verify", out1]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /good signature/);
+    const keyring = join(userDir("brokkr-gpgv-"), "builder.gpg");
+    const armored = readFileSync(join(sharedState(), "signing-key.asc"), "utf8");
+    const openpgp = await import("openpgp");
+    writeFileSync(keyring, (await openpgp.readPrivateKey({ armoredKey: armored })).toPublic().write());
+    const g = spawnSync("gpgv", ["--keyring", keyring, join(out1, "SHA256SUMS.asc"), join(out1, "SHA256SUMS")], { encoding: "utf8" });
+    assert.equal(g.status, 0, g.stderr);
+    const check = spawnSync("sha256sum", ["-c", "SHA256SUMS"], { cwd: out1, encoding: "utf8" });
+    assert.equal(check.status, 0, check.stdout + check.stderr);
   });
 
   test("the initramfs is a cpio archive whose files belong to root", () => {

@@ -14,6 +14,8 @@ import { build, type Manifest } from "./pipeline.ts";
 import { attachmentOf, bootTest } from "./qemu/boot-test.ts";
 import { guestFor } from "./qemu/firmware.ts";
 import { remoteBuild } from "./remote.ts";
+import { defaultSigningKeyFile } from "./publish/signing-key.ts";
+import { verifyDownload } from "./publish/verify.ts";
 import { getSettings } from "./settings/index.ts";
 
 const usage = `brokkr — declarative OS images from Debian packages, rootless
@@ -32,6 +34,9 @@ usage:
   brokkr remote build SPEC --server URL [--out DIR]
                                              build on a Brokkr server, follow its log, download
                                              and check every artifact (default DIR: out/<name>)
+  brokkr verify DIR|URL [--key FILE]         check SHA256SUMS.asc (the builder's key: FILE, else a
+                                             URL's server's published key, else this machine's own),
+                                             every file's sha256 and manifest.json's hashes
   brokkr token create NAME | list | revoke NAME
                                              the server's API tokens (printed once, stored hashed),
                                              whether the server runs or not
@@ -54,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
       "out-dir": { type: "string" },
       json: { type: "boolean" },
       server: { type: "string" },
+      key: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -64,6 +70,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === "remote") return runRemote(rest, values.server ?? getSettings().server, values.out);
   if (command === "token") return runToken(rest);
+  if (command === "verify") return runVerify(need(rest[0], "DIR|URL"), values.key);
   const catalog = await loadCatalog();
 
   switch (command) {
@@ -90,6 +97,7 @@ async function main(argv: string[]): Promise<number> {
       for (const [name, a] of Object.entries(manifest.artifacts)) {
         process.stdout.write(`${join(out, name)}  ${(a.size / 1e6).toFixed(1)} MB  sha256:${a.sha256}\n`);
       }
+      process.stdout.write(`${join(out, manifest.checksums.file)} and ${manifest.checksums.signature}: signed with ${defaultSigningKeyFile()}\n`);
       process.stdout.write(`built in ${secs} s: ${manifest.lock.length} packages, kernel ${manifest.kernel.release}\n`);
       return 0;
     }
@@ -184,6 +192,17 @@ async function runToken(args: string[]): Promise<number> {
     (s) => process.stdout.write(s),
     (s) => process.stderr.write(s),
   );
+}
+
+async function runVerify(target: string, keyFile: string | undefined): Promise<number> {
+  const report = await verifyDownload(target, {
+    ...(keyFile ? { keyFile } : {}),
+    onFile: (name, sha256) => process.stdout.write(`${name}: OK  sha256:${sha256}\n`),
+  });
+  const when = report.signedAt ? ` on ${report.signedAt.toISOString()}` : "";
+  process.stdout.write(`SHA256SUMS.asc: good signature by ${report.fingerprint}${when} (key from ${report.keyFrom})\n`);
+  process.stdout.write(`${report.source}: ${report.files.length} files match SHA256SUMS; manifest.json agrees\n`);
+  return 0;
 }
 
 function need(value: string | undefined, what: string): string {
