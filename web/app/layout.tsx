@@ -1,5 +1,6 @@
 import type { Metadata, Viewport } from "next";
 import { SiteHeader } from "../components/layout/site-header.tsx";
+import { TokenGate } from "../components/layout/token-gate.tsx";
 import "./styles/base.css";
 import "./styles/configurator.css";
 import "./styles/pages.css";
@@ -19,7 +20,10 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
           Skip to content
         </a>
         <SiteHeader />
-        <main id="main">{children}</main>
+        <main id="main">
+          <TokenGate />
+          {children}
+        </main>
       </body>
     </html>
   );

@@ -4,6 +4,7 @@ import { createAndBuild } from "../lib/actions/create-and-build.ts";
 import { getCatalogData } from "../lib/data/catalog.ts";
 import { defaultSpec } from "../lib/data/default-spec.ts";
 import { serviceIfRunning } from "../lib/data/service.ts";
+import { redactSpec } from "../lib/spec/redact.ts";
 import { decodeSpecParam } from "../lib/spec/spec-url.ts";
 
 type Props = { searchParams: Promise<{ from?: string | string[]; spec?: string | string[] }> };
@@ -32,7 +33,8 @@ export default async function ConfigurePage({ searchParams }: Props) {
 async function startingSpec(from: string | string[] | undefined) {
   if (typeof from === "string" && /^[0-9a-f]{64}$/.test(from)) {
     const stored = await serviceIfRunning()?.getSchematic(from);
-    if (stored) return stored.spec;
+    // A copy shows "<redacted: set>" where a hash was: the user sets it anew or removes it.
+    if (stored) return redactSpec(stored.spec);
   }
   return defaultSpec();
 }

@@ -64,6 +64,7 @@ export function StepSystem() {
         label="Root password hash (optional)"
         value={sys.rootPassword}
         placeholder="$y$… from mkpasswd -m yescrypt; empty keeps root locked"
+        help="A password hash is baked into the image, and anyone with its URL can download it and attack the hash offline: prefer SSH keys."
         onChange={(v) => update((d) => void (d.system.rootPassword = v))}
       />
       <Users />

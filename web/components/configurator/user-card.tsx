@@ -72,6 +72,7 @@ export function UserCard({ index, user }: { index: number; user: User }) {
         label="Password hash (optional)"
         value={user.passwordHash}
         placeholder="$y$… from mkpasswd -m yescrypt; empty: SSH keys only"
+        help="A password hash is baked into the image, and anyone with its URL can download it and attack the hash offline: prefer SSH keys."
         onChange={(v) => change((u) => void (u.passwordHash = v))}
       />
       <button

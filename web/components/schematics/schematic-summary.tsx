@@ -1,4 +1,5 @@
 import type { BuildRecord, SchematicRecord } from "../../lib/service/types.ts";
+import { hasSecrets, redactSpec } from "../../lib/spec/redact.ts";
 import { specToYaml } from "../../lib/spec/spec-yaml.ts";
 import { formatTime } from "../../lib/view/format.ts";
 import { CopyButton } from "../ui/copy-button.tsx";
@@ -9,7 +10,8 @@ export function SchematicSummary(props: {
   goodBuild: BuildRecord | undefined;
 }) {
   const { schematic, origin, goodBuild } = props;
-  const yaml = specToYaml(schematic.spec);
+  // Password hashes are never shown back (lib/spec/redact.ts); the ID still covers them.
+  const yaml = specToYaml(redactSpec(schematic.spec));
   const pxe = `${origin}/pxe/${schematic.id}/boot.ipxe`;
   return (
     <section className="card" aria-labelledby="spec-title">
@@ -38,6 +40,11 @@ export function SchematicSummary(props: {
       <pre className="yaml" data-testid="spec-yaml">
         {yaml}
       </pre>
+      {hasSecrets(schematic.spec) ? (
+        <p className="field-help" data-testid="redacted-note">
+          Password hashes are redacted: the schematic ID covers them, but the server never shows them.
+        </p>
+      ) : null}
     </section>
   );
 }

@@ -3,6 +3,7 @@
 import { redirect } from "next/navigation";
 import { getService } from "../service/registry.ts";
 import { type ActionFailure, toFailure } from "./action-result.ts";
+import { actionCaller } from "./caller.ts";
 
 export async function buildSchematic(
   _previous: ActionFailure | null,
@@ -11,6 +12,7 @@ export async function buildSchematic(
   if (!/^[0-9a-f]{64}$/.test(schematicId)) return { message: "not a schematic ID", problems: [] };
   let buildId: string;
   try {
+    await actionCaller();
     buildId = (await getService().startBuild(schematicId)).id;
   } catch (err) {
     const failure = toFailure(err);

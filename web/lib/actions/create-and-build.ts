@@ -5,6 +5,7 @@ import { redirect } from "next/navigation";
 import type { ImageSpec } from "../../../composer/src/spec/image-spec.ts";
 import { getService } from "../service/registry.ts";
 import { type ActionFailure, toFailure } from "./action-result.ts";
+import { actionCaller } from "./caller.ts";
 
 export async function createAndBuild(
   _previous: ActionFailure | null,
@@ -12,8 +13,10 @@ export async function createAndBuild(
 ): Promise<ActionFailure | null> {
   let buildId: string;
   try {
+    const { access, identity } = await actionCaller();
     const service = getService();
     const schematic = await service.createSchematic(spec);
+    await access?.recordCreator(schematic.id, identity);
     buildId = (await service.startBuild(schematic.id)).id;
   } catch (err) {
     const failure = toFailure(err);

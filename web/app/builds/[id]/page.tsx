@@ -9,6 +9,7 @@ import { StageList } from "../../../components/builds/stage-list.tsx";
 import { ServiceMissing } from "../../../components/ui/service-missing.tsx";
 import { requestOrigin } from "../../../lib/data/request-origin.ts";
 import { serviceIfRunning } from "../../../lib/data/service.ts";
+import { redactSpec } from "../../../lib/spec/redact.ts";
 
 type Props = { params: Promise<{ id: string }> };
 
@@ -47,7 +48,7 @@ export default async function BuildPage({ params }: Props) {
       ) : null}
       {build.status === "succeeded" && schematic ? (
         <BootInstructions
-          spec={schematic.spec}
+          spec={redactSpec(schematic.spec)}
           schematicId={schematic.id}
           files={build.artifacts.map((a) => a.file)}
           origin={origin}
