@@ -107,7 +107,7 @@ describe("a server with tokens, in the browser", { skip: chromiumMissing }, () =
     const html = await (await fetch(`${app.url}/s/${id}`)).text();
     assert.ok(!html.includes(hash), "the page carries the hash");
     await page.goto(`${app.url}/s/${id}`);
-    assert.match((await page.getByTestId("spec-yaml").textContent()) ?? "", /rootPassword: <redacted: set>/);
+    assert.match((await page.getByTestId("spec-yaml").textContent()) ?? "", /rootPassword: "<redacted: set>"/);
     await page.getByTestId("redacted-note").waitFor();
     const copy = await (await fetch(`${app.url}/?from=${id}`)).text();
     assert.ok(!copy.includes(hash), "Edit a copy carries the hash");

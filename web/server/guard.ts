@@ -76,11 +76,13 @@ function originHost(origin: string): string | undefined {
   }
 }
 
-// Next's pages need inline scripts (its streamed flight data) and inline styles; nothing loads
-// from another origin. Everything else we serve (JSON, artifacts, scripts for iPXE) is no page.
+// Next's pages need inline scripts (its streamed flight data) and inline styles, and ajv, which
+// checks the spec in the browser, compiles schemas with `new Function` ('unsafe-eval'; ajv's
+// standalone precompiled validators would remove that). Nothing loads from another origin.
+// Everything else we serve (JSON, artifacts, scripts for iPXE) is no page.
 const uiPolicy = [
   "default-src 'self'",
-  "script-src 'self' 'unsafe-inline'",
+  "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "font-src 'self' data:",
