@@ -1,7 +1,6 @@
 // Branding uploads: POST /api/assets takes one image (the raw body with its Content-Type, or a
 // multipart/form-data file field) and answers the converted splash's ID; GET serves the splash
 // BMP and the thumbnail from the store.
-import { stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { BrokkrError } from "../../composer/src/errors.ts";
 import { isSha256 } from "../lib/service/ids.ts";
@@ -37,14 +36,13 @@ export async function getAsset(svc: BrokkrService, req: IncomingMessage, res: Se
 export async function getAssetFile(svc: BrokkrService, req: IncomingMessage, res: ServerResponse, id: string, file: string): Promise<void> {
   const asset = await findAsset(svc, id);
   if (file === "splash.bmp") {
-    await sendArtifact(req, res, { file, sha256: asset.id, size: asset.size }, svc.blobPath(asset.id), { immutable: true });
+    await sendArtifact(req, res, { file, sha256: asset.id, size: asset.size }, svc.store, { immutable: true });
     return;
   }
   if (file !== "thumbnail.png" || !asset.thumbnail) throw notFound(`asset ${id} has no file '${file}'`, "ask for splash.bmp or thumbnail.png");
-  const path = svc.blobPath(asset.thumbnail);
   // The row does not keep the thumbnail's size; sendArtifact reports a missing file.
-  const size = (await stat(path).catch(() => undefined))?.size ?? -1;
-  await sendArtifact(req, res, { file, sha256: asset.thumbnail, size }, path, { immutable: true });
+  const size = (await svc.store.size(asset.thumbnail)) ?? -1;
+  await sendArtifact(req, res, { file, sha256: asset.thumbnail, size }, svc.store, { immutable: true });
 }
 
 export function describeAsset(a: AssetRecord) {

@@ -2,12 +2,14 @@
 import { fileURLToPath } from "node:url";
 import type { Settings } from "../../composer/src/settings/index.ts";
 import type { ServiceLimits } from "../lib/service/limits.ts";
+import type { StoreSettings } from "../lib/store/create-store.ts";
 
 export const webDir = fileURLToPath(new URL("..", import.meta.url));
 
 // host undefined: loopback while no token exists, all interfaces once one does (start.ts).
 export type ServerConfig = Pick<Settings, "port" | "host" | "dataDir" | "databaseUrl" | "buildConcurrency" | "ui"> &
-  Partial<Pick<Settings, "publicUrl" | "allowedHosts">> & {
+  Partial<Pick<Settings, "publicUrl" | "allowedHosts">> &
+  StoreSettings & {
   /** Default: the settings' limits (limitsOf), else defaultLimits. */
   limits?: ServiceLimits;
 };

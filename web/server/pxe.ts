@@ -3,7 +3,6 @@
 // starts one and answers a script that waits and asks again, so a machine can be switched on
 // before its image exists. URLs are absolute, from the request's Host header, as the client
 // reached us (a QEMU user-network guest sees the host as 10.0.2.2).
-import { readFile } from "node:fs/promises";
 import { assertSafe, ipxeEchoText, ipxeWord, UnsafeValueError } from "../../composer/src/spec/output-languages.ts";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { BrokkrService, BuildRecord } from "../lib/service/types.ts";
@@ -58,7 +57,7 @@ async function bootScript(svc: BrokkrService, b: BuildRecord, base: string, id: 
   // hand it a kernel from one build and an initrd from another.
   const url = (file: string) => assertSafe(ipxeWord, `${base}/api/builds/${b.id}/${file}`, "a download URL");
   if (has("vmlinuz") && has("initrd.img")) {
-    const cmdline = cmdlineArtifact ? (await readFile(svc.artifactPath(cmdlineArtifact), "utf8")).trim() : "";
+    const cmdline = cmdlineArtifact ? (await svc.store.read(cmdlineArtifact.sha256)).toString("utf8").trim() : "";
     // Each argument was checked against the kernel-argument safe set when the spec was; this
     // checks again, so a build made before that rule existed can't inject iPXE commands.
     const args = cmdline === "" ? [] : cmdline.split(" ").map((a) => assertSafe(ipxeWord, a, "a kernel argument"));

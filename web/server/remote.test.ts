@@ -9,6 +9,7 @@ import { after, before, test } from "node:test";
 import { getSettings } from "../../composer/src/settings/index.ts";
 import { remoteBuild } from "../../composer/src/remote.ts";
 import { createFakeBuilder, fakeDisk } from "../lib/builds/fake-builder.ts";
+import type { LocalStore } from "../lib/store/local-store.ts";
 import { startTestServer } from "./test-server.ts";
 
 const fake = createFakeBuilder();
@@ -58,11 +59,17 @@ test("a download whose bytes do not match the sha256 is refused and not kept", a
   writeFileSync(spec, readFileSync(minimal, "utf8").replace("name: minimal", "name: remote-corrupt"));
   const first = await remoteBuild({ specFile: spec, server: server.url, outDir: join(tmp, "d") });
   const disk = first.artifacts.find((a) => a.file === "disk.img")!;
-  const stored = server.service.artifactPath(disk);
-  writeFileSync(stored, Buffer.alloc(disk.size, 1)); // same size, other bytes
+  // Fault injection: the server sends other bytes of the same size. (Changing the stored blob
+  // would not do: the second build publishes the right bytes over it.)
+  const corrupt = join(tmp, "corrupt.img");
+  writeFileSync(corrupt, Buffer.alloc(disk.size, 1));
+  const store = server.service.store as LocalStore;
+  const real = store.localPath.bind(store);
+  store.localPath = (sha256) => (sha256 === disk.sha256 ? corrupt : real(sha256));
   await assert.rejects(remoteBuild({ specFile: spec, server: server.url, outDir: join(tmp, "e") }), { code: "remote.checksum-mismatch" });
   assert.throws(() => readFileSync(join(tmp, "e", "disk.img")));
   assert.throws(() => readFileSync(join(tmp, "e", "disk.img.part")));
+  store.localPath = real;
 });
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

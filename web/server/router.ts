@@ -43,7 +43,7 @@ async function buildFile(svc: BrokkrService, req: IncomingMessage, res: ServerRe
   const build = await findBuild(svc, id!);
   const artifact = build.status === "succeeded" ? build.artifacts.find((a) => a.file === file) : undefined;
   if (!artifact) throw notFound(`build ${id} has no artifact '${file}'`, build.status === "succeeded" ? undefined : `the build is ${build.status}`);
-  await sendArtifact(req, res, artifact, svc.artifactPath(artifact), { immutable: true });
+  await sendArtifact(req, res, artifact, svc.store, { immutable: true });
 }
 
 async function imageFile(svc: BrokkrService, req: IncomingMessage, res: ServerResponse, [id, file]: string[]): Promise<void> {
@@ -52,7 +52,7 @@ async function imageFile(svc: BrokkrService, req: IncomingMessage, res: ServerRe
   if (!build) throw notFound(`schematic ${id} has no successful build yet`, `POST /api/schematics/${id}/builds`);
   const artifact = build.artifacts.find((a) => a.file === file);
   if (!artifact) throw notFound(`the latest build of schematic ${id} has no artifact '${file}'`);
-  await sendArtifact(req, res, artifact, svc.artifactPath(artifact), { immutable: false });
+  await sendArtifact(req, res, artifact, svc.store, { immutable: false });
 }
 
 const withFile =

@@ -1,9 +1,13 @@
 // Serves one stored artifact: streamed from disk, with Content-Length always, a strong ETag (its
 // sha256), If-None-Match → 304, a single byte range (206, or 416 when it cannot be met), HEAD.
 // Next's route handlers drop Content-Length on 206 and HEAD, which is why this is plain Node.
+// From an S3 store: streamed through (with the same headers and Range), or a 302 to a presigned
+// URL when the store says so (BROKKR_S3_DOWNLOADS=redirect); HEAD and 304 are answered here.
 import { open, stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { pipeline } from "node:stream/promises";
 import { BrokkrError } from "../../composer/src/errors.ts";
+import type { BlobStore } from "../lib/store/types.ts";
 import type { ArtifactRecord } from "../lib/service/types.ts";
 import { sendError } from "./http-util.ts";
 
@@ -47,18 +51,24 @@ export interface ServeOptions {
   immutable: boolean;
 }
 
+/** `source`: the artifact's file, or the store holding it. */
 export async function sendArtifact(
   req: IncomingMessage,
   res: ServerResponse,
   artifact: ArtifactRecord,
-  path: string,
+  source: string | BlobStore,
   opts: ServeOptions,
 ): Promise<void> {
+  const path = typeof source === "string" ? source : source.localPath?.(artifact.sha256);
   let size: number;
-  try {
-    size = (await stat(path)).size;
-  } catch (cause) {
-    throw new BrokkrError("io", `artifact ${artifact.file} (${artifact.sha256}) is missing from the store`, { cause });
+  if (path === undefined) {
+    size = artifact.size; // the store checked it when it stored the blob; no round trip per request
+  } else {
+    try {
+      size = (await stat(path)).size;
+    } catch (cause) {
+      throw new BrokkrError("io", `artifact ${artifact.file} (${artifact.sha256}) is missing from the store`, { cause });
+    }
   }
   if (size !== artifact.size) {
     throw new BrokkrError("io", `artifact ${artifact.file} in the store has ${size} bytes, not ${artifact.size}`);
@@ -96,6 +106,19 @@ export async function sendArtifact(
   }
   const start = range.kind === "part" ? range.start : 0;
   const end = range.kind === "part" ? range.end : size - 1;
+  if (path === undefined && typeof source !== "string" && req.method === "GET") {
+    const url = await source.downloadUrl?.(artifact.sha256, { filename: artifact.file, contentType: String(headers["content-type"]) });
+    if (url !== undefined) {
+      // The client asks the S3 server again, with its Range header; the URL expires, so no caching.
+      res.writeHead(302, { location: url, "cache-control": "no-store", "content-length": 0 });
+      res.end();
+      return;
+    }
+  }
+  // From S3: open before the headers go out, so a missing object is an error answer, not a cut one.
+  const body = path === undefined && typeof source !== "string" && req.method === "GET" && size > 0
+    ? await source.open(artifact.sha256, { start, end })
+    : undefined;
   headers["content-length"] = Math.max(0, end - start + 1);
   if (range.kind === "part") headers["content-range"] = `bytes ${start}-${end}/${size}`;
   res.writeHead(range.kind === "part" ? 206 : 200, headers);
@@ -104,7 +127,8 @@ export async function sendArtifact(
     return;
   }
   try {
-    await sendBytes(res, path, start, end);
+    if (body) await pipeline(body, res);
+    else if (path !== undefined) await sendBytes(res, path, start, end);
   } catch {
     // The client went away mid-download (or the read failed): the answer cannot be finished.
     res.destroy();

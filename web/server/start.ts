@@ -14,6 +14,7 @@ import { openDatabase } from "../lib/db/client.ts";
 import { createImageService, type ImageService } from "../lib/service/image-service.ts";
 import { defaultLimits } from "../lib/service/limits.ts";
 import { setService } from "../lib/service/registry.ts";
+import { createStore } from "../lib/store/create-store.ts";
 import type { ServerConfig } from "./config.ts";
 import { webDir } from "./config.ts";
 import { limitConnections } from "./client-limits.ts";
@@ -38,6 +39,8 @@ export interface StartOverrides {
 }
 
 export async function startServer(config: ServerConfig, overrides: StartOverrides = {}): Promise<RunningServer> {
+  // First: a store that can't be reached stops the start before anything else is open.
+  const store = await createStore(config);
   const database = await openDatabase({ url: config.databaseUrl, dataDir: join(config.dataDir, "pglite") });
   const catalog = overrides.catalog ?? (await loadCatalog());
   const access = new Access(database.db);
@@ -48,6 +51,7 @@ export async function startServer(config: ServerConfig, overrides: StartOverride
   const service = await createImageService({
     db: database.db,
     dataDir: config.dataDir,
+    store,
     catalog,
     builder: withRedactedManifest(overrides.builder ?? childProcessBuilder),
     concurrency: config.buildConcurrency,

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Builder } from "../lib/builds/builder.ts";
 import { defaultLimits, type ServiceLimits } from "../lib/service/limits.ts";
+import type { StoreSettings } from "../lib/store/create-store.ts";
 import { type RunningServer, startServer } from "./start.ts";
 
 export interface TestServerOptions {
@@ -21,6 +22,8 @@ export interface TestServerOptions {
   allowedHosts?: string[];
   /** Tests share one address (127.0.0.1): per-client limits are off unless a test sets them. */
   limits?: Partial<ServiceLimits>;
+  /** The artifact store's settings (BROKKR_S3_*); default the local store in the data dir. */
+  store?: Omit<StoreSettings, "dataDir">;
 }
 
 const testLimits: ServiceLimits = {
@@ -44,6 +47,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Run
       limits: { ...testLimits, ...opts.limits },
       publicUrl: opts.publicUrl,
       allowedHosts: opts.allowedHosts,
+      ...opts.store,
     },
     { builder: opts.builder },
   );

@@ -70,7 +70,7 @@ test("brokkr verify URL fails on a changed stored artifact, naming it, and with 
   writeFileSync(stranger, (await loadOrCreateSigningKey(join(server.dataDir, "stranger-key.asc"))).toPublic().armor());
   await assert.rejects(verifyDownload(`${server.url}/api/builds/${buildId}`, { keyFile: stranger }), /SHA256SUMS\.asc does not verify: it was made by key/);
   // The store holds the file under its sha256: change it behind the server's back.
-  const path = server.service.artifactPath(disk as Parameters<typeof server.service.artifactPath>[0]);
+  const path = server.service.store.localPath!(disk.sha256);
   const bytes = Buffer.alloc(disk.size, 0x41);
   writeFileSync(path, bytes);
   await assert.rejects(verifyDownload(`${server.url}/api/builds/${buildId}`), /\/disk\.img: sha256 [0-9a-f]{64}, but SHA256SUMS says/);

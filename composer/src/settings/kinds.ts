@@ -132,6 +132,19 @@ export function hostList(name: string, doc: Doc): Setting<string[] | undefined> 
   };
 }
 
+/** One of a few words. */
+export function choice<const T extends string>(name: string, doc: Doc & { values: readonly T[]; default: T }): Setting<T> {
+  return {
+    ...meta(name, doc, `\`${doc.default}\``),
+    parse: (env) => {
+      const raw = nonEmpty(env[name])?.toLowerCase();
+      if (raw === undefined) return doc.default;
+      if (!(doc.values as readonly string[]).includes(raw)) throw invalid(name, raw, doc.values.join(" or "));
+      return raw as T;
+    },
+  };
+}
+
 function meta(name: string, doc: Doc, shown: string) {
   return { env: name, scope: doc.scope, description: doc.description, shownDefault: doc.shown ?? shown };
 }

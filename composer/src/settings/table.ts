@@ -3,7 +3,7 @@
 // Adding one: a line here, then `node composer/src/settings/write-docs.ts`.
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { flag, hostList, int, optional, optionalInt, origin, type Setting, sha256, text, yesNo } from "./kinds.ts";
+import { choice, flag, hostList, int, optional, optionalInt, origin, type Setting, sha256, text, yesNo } from "./kinds.ts";
 import { findRepository } from "./repository.ts";
 
 // biome-ignore format: one line per setting
@@ -29,6 +29,14 @@ export const settingsTable = {
   host: optional("HOST", { scope: "server", shown: "`127.0.0.1` while no token exists, else `0.0.0.0`", description: "the address to listen on" }),
   publicUrl: origin("BROKKR_PUBLIC_URL", { scope: "server", description: "the origin browsers reach the server at (behind a proxy): its pages may send writes, and its host name is answered" }),
   allowedHosts: hostList("BROKKR_ALLOWED_HOSTS", { scope: "server", shown: "any name (when bound to loopback: writes only to `localhost` names)", description: "the host names answered (`*.lan` for every name under lan; IP addresses always are), against DNS rebinding; their origins may send writes" }),
+  // server: the artifact store (web/lib/store); local `store/` under the data dir unless BROKKR_S3_ENDPOINT is set
+  s3Endpoint: origin("BROKKR_S3_ENDPOINT", { scope: "server", description: "an S3 API (`http://127.0.0.1:8080`): artifacts go to its bucket instead of `store/` under the data dir" }),
+  s3Bucket: text("BROKKR_S3_BUCKET", { scope: "server", default: "brokkr", description: "the bucket (created when missing)" }),
+  s3Region: text("BROKKR_S3_REGION", { scope: "server", default: "us-east-1", description: "the region requests are signed for" }),
+  s3AccessKeyId: optional("BROKKR_S3_ACCESS_KEY_ID", { scope: "server", description: "the S3 access key (needed with `BROKKR_S3_ENDPOINT`)" }),
+  s3SecretAccessKey: optional("BROKKR_S3_SECRET_ACCESS_KEY", { scope: "server", description: "the S3 secret key (needed with `BROKKR_S3_ENDPOINT`)" }),
+  s3PublicEndpoint: origin("BROKKR_S3_PUBLIC_ENDPOINT", { scope: "server", shown: "`BROKKR_S3_ENDPOINT`", description: "the S3 address clients and PXE guests reach, for presigned URLs, when it differs" }),
+  s3Downloads: choice("BROKKR_S3_DOWNLOADS", { scope: "server", values: ["proxy", "redirect"] as const, default: "proxy", description: "`proxy`: the server streams downloads from S3 (with Range; for clients that don't follow redirects); `redirect`: a 302 to a presigned URL" }),
   dataDir: text("BROKKR_DATA_DIR", { scope: "server", default: (env): string => join(env["BROKKR_ROOT"] || findRepository(), ".brokkr", "data"), shown: "`<repo>/.brokkr/data`", description: "`pglite/` (database), `store/sha256/<hh>/<hash>` (artifacts), `staging/`" }),
   databaseUrl: optional("DATABASE_URL", { scope: "server", description: "`postgres://…`: a real PostgreSQL instead of the embedded PGlite" }),
   buildConcurrency: int("BROKKR_BUILD_CONCURRENCY", { scope: "server", default: 1, min: 1, max: 64, description: "builds at once; more requests wait in the queue" }),

@@ -18,8 +18,10 @@ import type { Db } from "../db/client.ts";
 import { deleteSchematicRows, unfinishedError } from "../db/delete-schematic.ts";
 import * as repo from "../db/repo.ts";
 import { convertSplash } from "../assets/splash-image.ts";
+import { assetsDirFor } from "../store/create-store.ts";
 import { LocalStore } from "../store/local-store.ts";
 import { loadOrCreateSigningKey, publicKeyOf, signingKeyName } from "../../../composer/src/publish/signing-key.ts";
+import type { BlobStore } from "../store/types.ts";
 import { isBuildId, isSchematicId, isSha256 } from "./ids.ts";
 import { defaultLimits, type ServiceLimits, WriteWindow } from "./limits.ts";
 import { type Follower, LiveBuild } from "./live-build.ts";
@@ -27,8 +29,10 @@ import type { ArtifactRecord, AssetRecord, BrokkrService, BuildRecord, LogLine, 
 
 export interface ImageServiceOptions {
   db: Db;
-  /** Holds store/ (artifacts) and staging/ (builds under way). */
+  /** Holds store/ (artifacts, unless `store` is given) and staging/ (builds under way). */
   dataDir: string;
+  /** Default: the local directory store/ under dataDir (web/lib/store/create-store.ts picks one). */
+  store?: BlobStore;
   catalog: Catalog;
   /** Default: the composer in a child process. */
   builder?: Builder;
@@ -69,7 +73,7 @@ export class ImageService implements BrokkrService {
   readonly limits: ServiceLimits;
   private readonly writes = new WriteWindow();
   private readonly sharedDatabase: boolean;
-  private readonly store: LocalStore;
+  readonly store: BlobStore;
   private readonly schematicCache = new Map<string, SchematicRecord>();
   private readonly goodBuildCache = new Map<string, BuildRecord>();
   private readonly rebuildsAsked = new Set<string>();
@@ -90,7 +94,7 @@ export class ImageService implements BrokkrService {
     this.concurrency = Math.max(1, opts.concurrency ?? 1);
     this.limits = opts.limits ?? defaultLimits;
     this.sharedDatabase = opts.sharedDatabase ?? false;
-    this.store = new LocalStore(join(opts.dataDir, "store"));
+    this.store = opts.store ?? new LocalStore(join(opts.dataDir, "store"));
     this.stagingRoot = join(opts.dataDir, "staging");
     this.signingKeyFile = join(opts.dataDir, signingKeyName);
   }
@@ -106,6 +110,8 @@ export class ImageService implements BrokkrService {
     // Whatever is in staging belongs to a build that can no longer finish.
     await rm(this.stagingRoot, { recursive: true, force: true });
     await mkdir(this.stagingRoot, { recursive: true });
+    // Likewise what they staged in a local store; a shared (S3) store keeps a day's grace.
+    await this.store.sweep(this.store.kind === "local" ? new Date() : new Date(Date.now() - 86_400_000));
   }
 
   signingPublicKey(): Promise<string> {
@@ -348,10 +354,6 @@ export class ImageService implements BrokkrService {
     };
   }
 
-  artifactPath(a: ArtifactRecord): string {
-    return this.store.pathOf(a.sha256);
-  }
-
   async addSplash(image: Buffer, opts: { name: string }): Promise<AssetRecord> {
     const splash = await convertSplash(image);
     const thumbnail = await this.store.put(splash.thumbnail);
@@ -369,10 +371,6 @@ export class ImageService implements BrokkrService {
 
   async getAsset(sha256: string): Promise<AssetRecord | undefined> {
     return isSha256(sha256) ? repo.findAsset(this.db, sha256) : undefined;
-  }
-
-  blobPath(sha256: string): string {
-    return this.store.pathOf(sha256);
   }
 
   /** Stops taking builds, fails the queued ones, cancels the running ones and waits for them. */
@@ -419,7 +417,7 @@ export class ImageService implements BrokkrService {
           spec,
           lock: b.lock,
           outDir: staging,
-          assetsDir: this.store.root,
+          assetsDir: await assetsDirFor(this.store, spec.branding?.splash, join(staging, ".assets")),
           signingKeyFile: this.signingKeyFile,
           limits: {
             seconds: this.limits.buildSeconds,
@@ -438,13 +436,20 @@ export class ImageService implements BrokkrService {
       await checkOutputSize(staging, out.files, this.limits.buildOutputBytes);
       const found = new Set(await readdir(staging));
       const artifacts: ArtifactRecord[] = [];
-      for (const file of [...new Set(out.files)].sort()) {
-        if (basename(file) !== file || !found.has(file)) {
-          throw new BrokkrError("build.crashed", `the builder reported an artifact '${file}' it did not write`);
+      // Staged under this attempt, published (durable) only before the transaction that records it.
+      const staged = this.store.stage(`${b.record.id}-1`);
+      try {
+        for (const file of [...new Set(out.files)].sort()) {
+          if (basename(file) !== file || !found.has(file)) {
+            throw new BrokkrError("build.crashed", `the builder reported an artifact '${file}' it did not write`);
+          }
+          const blob = await staged.moveIn(join(staging, file));
+          artifacts.push({ file, ...blob });
+          this.addLine(b, `${file}  ${(blob.size / 1e6).toFixed(1)} MB  sha256:${blob.sha256}`);
         }
-        const blob = await this.store.moveIn(join(staging, file));
-        artifacts.push({ file, ...blob });
-        this.addLine(b, `${file}  ${(blob.size / 1e6).toFixed(1)} MB  sha256:${blob.sha256}`);
+        await staged.publish();
+      } finally {
+        await staged.discard();
       }
       this.addLine(b, `built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       await rm(staging, { recursive: true, force: true });

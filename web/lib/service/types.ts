@@ -3,7 +3,8 @@
 // One process holds one BrokkrService; the HTTP layer and Next's server actions reach it
 // through getService() in ./registry.ts.
 import type { LockEntry } from "../../../composer/src/feeds/debian/types.ts";
-import type { ArtifactRecord, AssetRecord, BuildRecord, LogLine, SchematicRecord } from "../../../composer/src/http-api.ts";
+import type { AssetRecord, BuildRecord, LogLine, SchematicRecord } from "../../../composer/src/http-api.ts";
+import type { BlobStore } from "../store/types.ts";
 
 export type {
   ArtifactRecord,
@@ -41,8 +42,8 @@ export interface BrokkrService {
   latestGoodBuild(schematicId: string): Promise<BuildRecord | undefined>;
   /** The log from line `from`, then every new line until the build ends; returns an unsubscribe. */
   followLog(buildId: string, from: number, onLine: (l: LogLine) => void, onEnd: (b: BuildRecord) => void): () => void;
-  /** Absolute path of an artifact in the content-addressed store. */
-  artifactPath(a: ArtifactRecord): string;
+  /** The artifact store (local directory or S3): downloads read artifacts and assets from it. */
+  readonly store: BlobStore;
   /**
    * Converts an uploaded image (PNG, JPEG, WebP or SVG) to a boot splash BMP and a PNG thumbnail,
    * stores both and records the asset. Throws BrokkrError: service.unsupported-media-type,
@@ -50,8 +51,6 @@ export interface BrokkrService {
    */
   addSplash(image: Buffer, opts: { name: string }): Promise<AssetRecord>;
   getAsset(sha256: string): Promise<AssetRecord | undefined>;
-  /** Absolute path of a stored blob (an asset or its thumbnail) by its sha256. */
-  blobPath(sha256: string): string;
   /** The armored public OpenPGP key that signs every build's SHA256SUMS. */
   signingPublicKey(): Promise<string>;
 }
