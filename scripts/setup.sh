@@ -56,7 +56,9 @@ needs_main=(
 # decoder for our LZMA writer (formats/lzma.ts). kmod: depmod, modprobe and modinfo check the
 # module indexes we write (kernel/depmod.ts). fsck.*, sgdisk, mdir, xorriso, objdump, cpio:
 # independent readers of what our format writers produce. chromium: the UI tests. gpgv: the
-# independent check of the OpenPGP signature on every build's SHA256SUMS.
+# independent check of the OpenPGP signature on every build's SHA256SUMS. swift-*: OpenStack
+# Swift with s3api, the real S3 server the artifact store's S3 tests run against
+# (web/lib/store/test-swift.ts; swift and python3-swift come as their dependencies).
 needs_test=(
   "cmd qemu-system-x86_64 qemu-system-x86"
   "file /usr/share/OVMF/OVMF_CODE_4M.fd ovmf"
@@ -86,6 +88,10 @@ needs_test=(
   "cmd wrk wrk"
   "cmd curl curl"
   "cmd gpgv gpgv"
+  "file /usr/bin/swift-proxy-server swift-proxy"
+  "file /usr/bin/swift-account-server swift-account"
+  "file /usr/bin/swift-container-server swift-container"
+  "file /usr/bin/swift-object-server swift-object"
 )
 
 needs=("${needs_main[@]}")
