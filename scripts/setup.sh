@@ -58,7 +58,8 @@ needs_main=(
 # independent readers of what our format writers produce. chromium: the UI tests. gpgv: the
 # independent check of the OpenPGP signature on every build's SHA256SUMS. swift-*: OpenStack
 # Swift with s3api, the real S3 server the artifact store's S3 tests run against
-# (web/lib/store/test-swift.ts; swift and python3-swift come as their dependencies).
+# (web/lib/store/test-swift.ts; swift and python3-swift come as their dependencies). openssl,
+# efitools: read our Secure Boot certificates and write the reference .esl/.auth files.
 needs_test=(
   "cmd qemu-system-x86_64 qemu-system-x86"
   "file /usr/share/OVMF/OVMF_CODE_4M.fd ovmf"
@@ -92,6 +93,8 @@ needs_test=(
   "file /usr/bin/swift-account-server swift-account"
   "file /usr/bin/swift-container-server swift-container"
   "file /usr/bin/swift-object-server swift-object"
+  "cmd openssl openssl"
+  "cmd sign-efi-sig-list efitools"
 )
 
 needs=("${needs_main[@]}")

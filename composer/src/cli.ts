@@ -16,6 +16,7 @@ import { guestFor } from "./qemu/firmware.ts";
 import { remoteBuild } from "./remote.ts";
 import { defaultSigningKeyFile } from "./publish/signing-key.ts";
 import { verifyDownload } from "./publish/verify.ts";
+import { createKeySet, keySetDir } from "./secure-boot/keys.ts";
 import { getSettings } from "./settings/index.ts";
 
 const usage = `brokkr — declarative OS images from Debian packages, rootless
@@ -37,6 +38,9 @@ usage:
   brokkr verify DIR|URL [--key FILE]         check SHA256SUMS.asc (the builder's key: FILE, else a
                                              URL's server's published key, else this machine's own),
                                              every file's sha256 and manifest.json's hashes
+  brokkr keys create NAME [--out DIR]        a Secure Boot key set: PK, KEK, db keys and certificates,
+                                             .esl lists and signed .auth updates to enroll them
+                                             (default DIR: $BROKKR_STATE_DIR/secure-boot/NAME)
   brokkr token create NAME | list | revoke NAME
                                              the server's API tokens (printed once, stored hashed),
                                              whether the server runs or not
@@ -71,6 +75,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === "remote") return runRemote(rest, values.server ?? getSettings().server, values.out);
   if (command === "token") return runToken(rest);
   if (command === "verify") return runVerify(need(rest[0], "DIR|URL"), values.key);
+  if (command === "keys") return runKeys(rest, values.out);
   const catalog = await loadCatalog();
 
   switch (command) {
@@ -192,6 +197,15 @@ async function runToken(args: string[]): Promise<number> {
     (s) => process.stdout.write(s),
     (s) => process.stderr.write(s),
   );
+}
+
+async function runKeys(args: string[], out: string | undefined): Promise<number> {
+  if (args[0] !== "create") throw new BrokkrError("cli.usage", `unknown keys command '${args[0] ?? ""}'`, { hint: "brokkr keys create NAME [--out DIR]" });
+  const name = need(args[1], "NAME");
+  const dir = out ?? keySetDir(name);
+  const set = await createKeySet(name, { dir });
+  process.stdout.write(`${set.dir}: ${set.files.join(" ")}\nowner GUID ${set.owner}; the .key files (mode 0600) never leave this machine\n`);
+  return 0;
 }
 
 async function runVerify(target: string, keyFile: string | undefined): Promise<number> {
