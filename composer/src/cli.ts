@@ -41,6 +41,9 @@ usage:
   brokkr keys create NAME [--out DIR]        a Secure Boot key set: PK, KEK, db keys and certificates,
                                              .esl lists and signed .auth updates to enroll them
                                              (default DIR: $BROKKR_STATE_DIR/secure-boot/NAME)
+  brokkr gc [--dry-run] [--verify]           the server's garbage collection: superseded, failed and
+                                             lock builds' artifacts, orphan blobs, staging, the package
+                                             cache's cap; --verify re-hashes every stored blob
   brokkr token create NAME | list | revoke NAME
                                              the server's API tokens (printed once, stored hashed),
                                              whether the server runs or not
@@ -64,6 +67,8 @@ async function main(argv: string[]): Promise<number> {
       json: { type: "boolean" },
       server: { type: "string" },
       key: { type: "string" },
+      "dry-run": { type: "boolean" },
+      verify: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -76,6 +81,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === "token") return runToken(rest);
   if (command === "verify") return runVerify(need(rest[0], "DIR|URL"), values.key);
   if (command === "keys") return runKeys(rest, values.out);
+  if (command === "gc") return runGc([...rest, ...(values["dry-run"] ? ["--dry-run"] : []), ...(values.verify ? ["--verify"] : [])]);
   const catalog = await loadCatalog();
 
   switch (command) {
@@ -185,6 +191,12 @@ async function runRemote(args: string[], server: string | undefined, out: string
   }
   process.stdout.write(`build ${result.buildId} of schematic ${result.schematicId}: ${result.artifacts.length} artifacts checked\n`);
   return 0;
+}
+
+/** Loaded only for this command: it brings the server's database drivers. */
+async function runGc(args: string[]): Promise<number> {
+  const { runGcCommand } = await import("../../web/lib/gc/gc-command.ts");
+  return runGcCommand(args, getSettings(), (s) => process.stdout.write(s));
 }
 
 /** Loaded only for this command: it brings the server's database drivers. */

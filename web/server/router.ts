@@ -63,6 +63,13 @@ const withFile =
   };
 
 const routes: Route[] = [
+  {
+    pattern: /^\/api\/gc$/,
+    methods: {
+      POST: async (s, req, res, _p, q) =>
+        sendJson(req, res, 200, { report: await s.collectGarbage({ dryRun: flagOf(q, "dryRun"), verify: flagOf(q, "verify") }) }),
+    },
+  },
   { pattern: /^\/api\/health$/, methods: { GET: async (_s, req, res) => sendJson(req, res, 200, { ok: true }) } },
   { pattern: /^\/api\/signing-key\.asc$/, methods: { GET: (s, req, res) => sendSigningKey(s, req, res) } },
   {
@@ -97,13 +104,19 @@ const routes: Route[] = [
   { pattern: /^\/pxe\/([^/]+)\/boot\.ipxe$/, methods: { GET: (s, req, res, [id]) => sendPxeScript(s, req, res, id!) } },
 ];
 
-const ownPrefixes = /^\/(api\/(schematics|builds|health|assets|signing-key\.asc)|images|pxe)(\/|$)/;
+const ownPrefixes = /^\/(api\/(schematics|builds|health|assets|gc|signing-key\.asc)|images|pxe)(\/|$)/;
 
 /** The public key that signs every build's SHA256SUMS (`brokkr verify URL` fetches it). */
 async function sendSigningKey(svc: BrokkrService, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const data = Buffer.from(await svc.signingPublicKey());
   res.writeHead(200, { "content-type": "application/pgp-keys", "content-length": data.length, "cache-control": "no-cache" });
   res.end(req.method === "HEAD" ? undefined : data);
+}
+
+/** `?name`, `?name=1` or `?name=true` */
+function flagOf(q: URLSearchParams, name: string): boolean {
+  const v = q.get(name);
+  return v !== null && (v === "" || v === "1" || v === "true");
 }
 
 export interface RouterOptions {

@@ -20,6 +20,9 @@ import { webDir } from "./config.ts";
 import { limitConnections } from "./client-limits.ts";
 import { guardOptions } from "./guard.ts";
 import { createRouter } from "./router.ts";
+import { formatGcReport } from "../lib/gc/collect.ts";
+import { formatError } from "../../composer/src/errors.ts";
+import { getSettings } from "../../composer/src/settings/index.ts";
 import { loadUi, notBuilt } from "./ui.ts";
 
 export interface RunningServer {
@@ -60,7 +63,7 @@ export async function startServer(config: ServerConfig, overrides: StartOverride
   });
   setService(service);
   setAccess(access);
-  const control = await listenControl(config.dataDir, access);
+  const control = await listenControl(config.dataDir, access, { gc: (o) => service.collectGarbage(o) });
   const ui = config.ui
     ? await loadUi(webDir, { hostname: host, port: config.port })
     : { handle: notBuilt, kind: "off" as const, close: async () => {} };
@@ -75,6 +78,7 @@ export async function startServer(config: ServerConfig, overrides: StartOverride
     server.listen(config.port, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  const gc = scheduleGc(service, getSettings().gcIntervalMinutes);
   const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;
   const reach = loopback
     ? `only this machine can reach it${tokens ? "" : "; to serve others, create a token (brokkr token create NAME) and restart, or set HOST=0.0.0.0"}`
@@ -88,6 +92,7 @@ export async function startServer(config: ServerConfig, overrides: StartOverride
     reach,
     close: () =>
       (closing ??= (async () => {
+        clearInterval(gc);
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections(); // log streams would hold close() open
         await closed;
@@ -103,4 +108,21 @@ export async function startServer(config: ServerConfig, overrides: StartOverride
 
 function isLoopbackHost(host: string): boolean {
   return host === "localhost" || host === "::1" || host.startsWith("127.");
+}
+
+/** Collects garbage every `minutes` (0: never), one run at a time, and says what it did. */
+function scheduleGc(service: ImageService, minutes: number): NodeJS.Timeout | undefined {
+  if (minutes <= 0) return undefined;
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    service
+      .collectGarbage({ dryRun: false, verify: false })
+      .then((r) => console.log(`brokkr: ${formatGcReport(r)}`))
+      .catch((err: unknown) => console.error(`brokkr: gc failed: ${formatError(err)}`))
+      .finally(() => (running = false));
+  }, minutes * 60_000);
+  timer.unref();
+  return timer;
 }

@@ -55,6 +55,12 @@ export const settingsTable = {
   requestTimeoutSeconds: int("BROKKR_REQUEST_TIMEOUT_SECONDS", { scope: "server", default: 60, min: 1, max: 86_400, description: "time to receive a whole request" }),
   headersTimeoutSeconds: int("BROKKR_HEADERS_TIMEOUT_SECONDS", { scope: "server", default: 10, min: 1, max: 3600, description: "time to receive a request's headers" }),
   trustProxy: yesNo("BROKKR_TRUST_PROXY", { scope: "server", default: false, description: "`1`: take the client's address from `X-Forwarded-For` (only behind a proxy you run)" }),
+  // garbage collection (README "Security model")
+  gcIntervalMinutes: int("BROKKR_GC_INTERVAL_MINUTES", { scope: "server", default: 60, min: 0, max: 100_000, description: "how often the server collects garbage (`0`: never; `brokkr gc` still works)" }),
+  gcGraceHours: int("BROKKR_GC_GRACE_HOURS", { scope: "server", default: 24, min: 0, max: 100_000, description: "how long superseded, failed, cancelled and lock builds keep their artifacts" }),
+  storeMaxMb: int("BROKKR_STORE_MAX_MB", { scope: "server", default: 51_200, min: 1, max: 1_000_000_000, description: "artifacts the store may hold; past it unserved builds lose theirs oldest first (served builds never)" }),
+  cacheMaxMb: int("BROKKR_CACHE_MAX_MB", { scope: "server", default: 20_480, min: 1, max: 1_000_000_000, description: "the package cache's cap; least recently used files go first" }),
+  rowRetentionDays: int("BROKKR_ROW_RETENTION_DAYS", { scope: "server", default: 30, min: 1, max: 100_000, description: "finished builds without artifacts keep their rows and logs this long" }),
   // test: knobs of the test suites
   testStub: optional("BROKKR_TEST_STUB", { scope: "test", description: "a real `linuxx64.efi.stub` for the UKI test against systemd's stub" }),
   testKernel: optional("BROKKR_TEST_KERNEL", { scope: "test", description: "a `vmlinuz` to put into that UKI" }),

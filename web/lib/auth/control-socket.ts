@@ -15,7 +15,12 @@ export function controlSocketPath(dataDir: string): string {
 // sun_path holds 108 bytes on Linux, the final NUL included.
 const maxSocketPath = 107;
 
-export async function listenControl(dataDir: string, access: Access): Promise<{ close(): Promise<void> }> {
+/** Other requests the socket takes for the CLI besides tokens (`brokkr gc`). */
+export interface ControlExtras {
+  gc?(opts: { dryRun: boolean; verify: boolean }): Promise<unknown>;
+}
+
+export async function listenControl(dataDir: string, access: Access, extras: ControlExtras = {}): Promise<{ close(): Promise<void> }> {
   const path = controlSocketPath(dataDir);
   if (Buffer.byteLength(path) > maxSocketPath) {
     throw new BrokkrError("io", `the control socket path ${path} is longer than ${maxSocketPath} bytes`, {
@@ -26,7 +31,7 @@ export async function listenControl(dataDir: string, access: Access): Promise<{ 
   await mkdir(dir, { recursive: true, mode: 0o700 });
   await chmod(dir, 0o700);
   await rm(path, { force: true }); // left by a server that was killed: one server per data dir
-  const server = createServer((req, res) => void handle(access, req, res));
+  const server = createServer((req, res) => void handle(access, extras, req, res));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(path, () => resolve());
@@ -40,8 +45,13 @@ export async function listenControl(dataDir: string, access: Access): Promise<{ 
   };
 }
 
-async function handle(access: Access, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(access: Access, extras: ControlExtras, req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
+    const gc = /^\/gc(\?.*)?$/.exec(req.url ?? "");
+    if (req.method === "POST" && gc && extras.gc) {
+      const q = new URLSearchParams(gc[1]?.slice(1) ?? "");
+      return reply(res, 200, { report: await extras.gc({ dryRun: q.get("dryRun") === "1", verify: q.get("verify") === "1" }) });
+    }
     const name = decodeURIComponent(/^\/tokens\/([^/]+)$/.exec(req.url ?? "")?.[1] ?? "");
     if (req.method === "GET" && req.url === "/tokens") return reply(res, 200, { tokens: await access.listTokens() });
     if (req.method === "POST" && name) return reply(res, 201, await access.createToken(name));

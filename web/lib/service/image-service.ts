@@ -22,6 +22,8 @@ import { assetsDirFor } from "../store/create-store.ts";
 import { LocalStore } from "../store/local-store.ts";
 import { loadOrCreateSigningKey, publicKeyOf, signingKeyName } from "../../../composer/src/publish/signing-key.ts";
 import type { BlobStore } from "../store/types.ts";
+import { collectGarbage, type GcReport } from "../gc/collect.ts";
+import { getSettings } from "../../../composer/src/settings/index.ts";
 import { isBuildId, isSchematicId, isSha256 } from "./ids.ts";
 import { defaultLimits, type ServiceLimits, WriteWindow } from "./limits.ts";
 import { type Follower, LiveBuild } from "./live-build.ts";
@@ -371,6 +373,31 @@ export class ImageService implements BrokkrService {
 
   async getAsset(sha256: string): Promise<AssetRecord | undefined> {
     return isSha256(sha256) ? repo.findAsset(this.db, sha256) : undefined;
+  }
+
+  /**
+   * One garbage collection (web/lib/gc): the retention policy over this service's builds, its
+   * store and staging, and the package cache. Live builds are never touched.
+   */
+  async collectGarbage(opts: { dryRun: boolean; verify: boolean; now?: Date }): Promise<GcReport> {
+    const s = getSettings();
+    const hour = 3_600_000;
+    // What a URL serves is looked up again afterwards (a corrupt blob may have taken a build's files).
+    if (!opts.dryRun) setImmediate(() => this.goodBuildCache.clear());
+    return collectGarbage({
+      db: this.db,
+      store: this.store,
+      stagingRoot: this.stagingRoot,
+      liveBuildIds: new Set(this.live.keys()),
+      packageCache: { dir: s.cacheDir, capBytes: s.cacheMaxMb * 2 ** 20 },
+      now: opts.now ?? new Date(),
+      currentErrata: errataVersion,
+      graceMs: s.gcGraceHours * hour,
+      storeCapBytes: s.storeMaxMb * 2 ** 20,
+      rowRetentionMs: s.rowRetentionDays * 24 * hour,
+      dryRun: opts.dryRun,
+      verify: opts.verify,
+    });
   }
 
   /** Stops taking builds, fails the queued ones, cancels the running ones and waits for them. */

@@ -31,7 +31,9 @@ export interface BrokkrService {
    * BrokkrError("service.not-found") for an unknown schematic.
    */
   startBuild(schematicId: string, opts?: { lock?: LockEntry[]; client?: string; priority?: number }): Promise<BuildRecord>;
-  /** Cancels a queued or running build (service.conflict when it has finished). */
+  /** One garbage collection (web/lib/gc); `dryRun` reports what would go and removes nothing. */
+  collectGarbage(opts: { dryRun: boolean; verify: boolean }): Promise<import("../gc/collect.ts").GcReport>;
+    /** Cancels a queued or running build (service.conflict when it has finished). */
   cancelBuild(buildId: string): Promise<BuildRecord>;
   /** Counts a write of `client`; throws service.rate-limited past the per-minute limit. */
   checkWriteRate(client: string): Promise<void>;
