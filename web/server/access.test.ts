@@ -113,6 +113,7 @@ test("once a token exists, writes need it (401 with WWW-Authenticate: Bearer); r
     [`/api/schematics/${id}/builds`, { method: "POST" }],
     ["/api/assets", { method: "POST", headers: { "content-type": "image/png" }, body: "x" }],
     [`/api/schematics/${id}`, { method: "DELETE" }],
+    [`/api/builds/${crypto.randomUUID()}/cancel`, { method: "POST" }],
   ];
   for (const [path, init] of writes) {
     for (const auth of [undefined, `Bearer brokkr_${"A".repeat(43)}`, "Basic Y2k6eA==", `Bearer ${secret}x`]) {
