@@ -2,7 +2,9 @@
 # Byte-compare the images two checkouts write for the same specs: every example and every
 # buildable `brokkr matrix` cell (as disk + iso, plus one root-partition cell). The baseline
 # tree builds first (fresh resolve), the new tree then builds with --lock of the baseline's
-# manifest, both with one SOURCE_DATE_EPOCH and the same package cache.
+# manifest, both with one SOURCE_DATE_EPOCH and the same package cache: one blob store of
+# verified .debs (seeded from BROKKR_CACHE_DIR or ~/.cache/brokkr), while each tree keeps its
+# own derived caches (unpacked tars, initramfs), whose layout may differ between the two.
 #
 #   scripts/compare-images.sh BASE_TREE NEW_TREE WORK_DIR [base|new|all]
 #
@@ -15,8 +17,16 @@ new=$(realpath "${2:?NEW_TREE}")
 work=$(realpath -m "${3:?WORK_DIR}")
 phase=${4:-all}
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1700000000}
+# sid's InRelease on some mirrors is past its Valid-Until (docs/lab-notes.md); riscv64 reads sid.
+export BROKKR_ALLOW_EXPIRED_RELEASE=1
 export PATH="$new/node_modules/.bin:$PATH"
-mkdir -p "$work/specs" "$work/base" "$work/new"
+mkdir -p "$work/specs" "$work/base" "$work/new" "$work/blobs"
+seed=${BROKKR_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/brokkr}/blobs
+[[ -d $seed ]] && cp -al "$seed/." "$work/blobs/" 2>/dev/null || true
+for side in base new; do
+  mkdir -p "$work/cache-$side"
+  [[ -e $work/cache-$side/blobs ]] || ln -s "$work/blobs" "$work/cache-$side/blobs"
+done
 
 # The specs: the examples, then one file per buildable matrix cell (judged by the baseline).
 cp "$base"/examples/*.yaml "$work/specs/"
@@ -36,7 +46,8 @@ skipped=()
 build() { # TREE SPEC OUT [LOCK]
   local tree=$1 spec=$2 out=$3 lock=${4:-}
   [[ -f $out/manifest.json ]] && return 0
-  (cd "$tree" && node composer/src/cli.ts build "$spec" --out "$out" ${lock:+--lock "$lock"}) >"$out.log" 2>&1 \
+  local side=new; [[ $tree == "$base" ]] && side=base
+  (cd "$tree" && BROKKR_CACHE_DIR="$work/cache-$side" node composer/src/cli.ts build "$spec" --out "$out" ${lock:+--lock "$lock"}) >"$out.log" 2>&1 \
     || { echo "build failed: $tree $spec (log: $out.log)" >&2; tail -5 "$out.log" >&2; return 1; }
 }
 

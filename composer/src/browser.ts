@@ -5,11 +5,13 @@
 
 export * from "./catalog/models.ts";
 export * from "./errors.ts";
+export { type BootChain, type ChainSpec, supports, type Unavailable } from "./chains/chain.ts";
+export { bootChains, chainFor } from "./chains/registry.ts";
 export type * from "./http-api.ts";
 export { depthProblem } from "./spec/depth.ts";
 export * from "./spec/index.ts";
 export { stripLateDefaults, lateFields, type LateField } from "./spec/late-fields.ts";
 export { CMDLINE_BYTES, LIMITS } from "./spec/limits.ts";
-export * from "./spec/output-languages.ts";
+export * from "./terms/output-languages.ts";
 export * from "./terms/patterns.ts";
 export { sha256Hex } from "./spec/sha256.ts";

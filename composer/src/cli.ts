@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { loadCatalog } from "./catalog/index.ts";
+import { unavailableChains } from "./chains/availability.ts";
 import { progressPrinter } from "./cli-progress.ts";
 import { runScriptCommand } from "./cli-script.ts";
 import { BrokkrError, exitCodeOf, formatError } from "./errors.ts";
@@ -87,7 +88,7 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case "validate": {
       const file = need(rest[0], "SPEC");
-      const { schematicId } = await loadSpecFile(file, catalog);
+      const { schematicId } = await loadSpecFile(file, catalog, { unavailable: await unavailableChains() });
       process.stdout.write(`${file}: valid\nschematic ${schematicId}\n`);
       return 0;
     }

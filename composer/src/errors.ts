@@ -78,11 +78,21 @@ export function isErrorCode(code: unknown): code is ErrorCode {
   return typeof code === "string" && Object.hasOwn(codes, code);
 }
 
+/**
+ * What kind of problem: `invalid` (the spec is wrong), `not-implemented` (valid, but no boot
+ * chain writes it yet), `unavailable` (this machine lacks what the chain needs, e.g. Limine's
+ * files). Absent means invalid.
+ */
+export type ProblemKind = "invalid" | "not-implemented" | "unavailable";
+
 export interface Problem {
   /** Dotted path into the document, e.g. `boot.protocol` or `drivers[2]`. */
   path: string;
   message: string;
   hint?: string;
+  kind?: ProblemKind;
+  /** The error code this problem would fail a build with (`boot.not-implemented`, ...). */
+  code?: ErrorCode;
 }
 
 export class BrokkrError extends Error {

@@ -5,6 +5,7 @@
 export * from "./browser.ts";
 export type { BuildEvent, ProgressSink } from "./assemble/progress.ts";
 export { loadCatalog } from "./catalog/load.ts";
+export { type ChainStatus, chainAvailability, unavailableChains } from "./chains/availability.ts";
 export { progressPrinter } from "./cli-progress.ts";
 export { errata, errataVersion, type Erratum } from "./errata/index.ts";
 export type { LockEntry } from "./feeds/debian/types.ts";

@@ -2,15 +2,15 @@
 import { readFile } from "node:fs/promises";
 import type { Catalog } from "./catalog/index.ts";
 import { BrokkrError } from "./errors.ts";
-import { checkSpecText, type ImageSpec, schematicId } from "./spec/index.ts";
+import { type CheckOptions, checkSpecText, type ImageSpec, schematicId } from "./spec/index.ts";
 
-export async function loadSpecFile(file: string, catalog: Catalog): Promise<{ spec: ImageSpec; schematicId: string }> {
+export async function loadSpecFile(file: string, catalog: Catalog, opts: CheckOptions = {}): Promise<{ spec: ImageSpec; schematicId: string }> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
   } catch (cause) {
     throw new BrokkrError("spec.parse", `cannot read ${file}`, { cause, hint: "check the path" });
   }
-  const spec = checkSpecText(text, file, catalog);
+  const spec = checkSpecText(text, file, catalog, opts);
   return { spec, schematicId: schematicId(spec) };
 }

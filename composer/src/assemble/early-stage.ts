@@ -5,10 +5,9 @@
 // image; the first boot formats it (ext4 via busybox mke2fs), so changes persist from then on.
 // If it cannot be used, the upper layer is a tmpfs and the console says so.
 import { Tree } from "../rootfs/tree.ts";
+import { ROOT_PARTITION_NAME, STATE_PARTITION_NAME } from "../chains/uki/partition-disk.ts";
 import { buildInitramfs } from "./image.ts";
 
-export const ROOT_PARTITION_NAME = "brokkr-root";
-export const STATE_PARTITION_NAME = "brokkr-state";
 
 /**
  * Filesystems the early stage mounts, after the drivers' modules for the disk. crc32c_generic

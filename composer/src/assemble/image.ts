@@ -1,15 +1,11 @@
-// Boot artifacts from a finished tree: the initramfs, the UKI and the GPT disk with its ESP.
+// Boot artifacts from a finished tree: the initramfs and the UKI. The disks are the chains' (chains/).
 import { createHash } from "node:crypto";
-import { open } from "node:fs/promises";
 import zlib from "node:zlib";
-import { ukiBootScript, writeUbootScript } from "../boot/uboot-script.ts";
 import { buildUki } from "../boot/uki.ts";
 import { BrokkrError } from "../errors.ts";
 import { writeCpio } from "../formats/cpio.ts";
-import type { FatFile } from "../formats/fat32.ts";
 import type { BlobCache } from "../feeds/debian/cache.ts";
 import type { Tree } from "../rootfs/tree.ts";
-import { writeEspDisk } from "./esp-disk.ts";
 
 /**
  * cpio newc of the whole tree, zstd-compressed (the kernel unpacks zstd natively). Two zstd
@@ -71,37 +67,4 @@ export function buildUkiImage(opts: {
   splash?: Buffer | undefined;
 }): Buffer {
   return Buffer.concat(buildUki(opts));
-}
-
-export const efiBootName: Record<string, string> = {
-  x86_64: "BOOTX64.EFI",
-  aarch64: "BOOTAA64.EFI",
-  riscv64: "BOOTRISCV64.EFI",
-};
-
-/** Arches whose usual UEFI firmware is U-Boot, whose removable-media path a big UKI overflows. */
-const ubootScriptArches = new Set(["riscv64"]);
-
-/** The ESP's files: the UKI at the removable-media path, and on riscv64 a U-Boot boot script. */
-export function espFiles(opts: { arch: string; uki: Buffer; mtime: number }): FatFile[] {
-  const efiPath = `EFI/BOOT/${efiBootName[opts.arch]}`;
-  const files: FatFile[] = [{ path: efiPath, data: opts.uki }];
-  if (ubootScriptArches.has(opts.arch)) {
-    files.push({ path: "boot.scr", data: writeUbootScript(ukiBootScript(efiPath), { arch: opts.arch, mtime: opts.mtime }) });
-  }
-  return files;
-}
-
-/** A GPT disk whose only partition is a FAT32 ESP holding the UKI at the removable-media path. */
-export async function writeDiskImage(path: string, opts: { arch: string; uki: Buffer; seed: string; mtime: number }) {
-  await writeEspDisk(path, { files: espFiles(opts), seed: opts.seed, mtime: opts.mtime });
-}
-
-export async function writeFileChunks(path: string, chunks: Buffer[]): Promise<void> {
-  const fh = await open(path, "w");
-  try {
-    for (const c of chunks) await fh.write(c);
-  } finally {
-    await fh.close();
-  }
 }

@@ -6,6 +6,7 @@ import { BrokkrError } from "../errors.ts";
 import { buildModuleIndexes } from "../kernel/depmod.ts";
 import { type KernelFile, type ModuleSelection, selectModules } from "../kernel/modules.ts";
 import type { TarEntry } from "../rootfs/tar.ts";
+import { findImage } from "../kernel/find-image.ts";
 import type { Tree } from "../rootfs/tree.ts";
 import { decompress, kindFromName } from "../util/decompress.ts";
 
@@ -25,10 +26,18 @@ ExecStart=/usr/sbin/depmod -a
 WantedBy=sysinit.target
 `;
 
+export interface InstalledKernel {
+  image: Buffer;
+  release: string;
+  modules: string[];
+  depmodUnit: string;
+  files: KernelFile[];
+}
+
 export async function installKernel(
   tree: Tree,
   opts: { entries: TarEntry[]; imagePaths: string[]; modules: string[] },
-): Promise<{ image: Buffer; release: string; modules: string[]; depmodUnit: string; files: KernelFile[] }> {
+): Promise<InstalledKernel> {
   const norm = (p: string) =>
     p
       .replace(/^\.?\//, "")
@@ -75,14 +84,4 @@ export async function moduleIndexes(sel: ModuleSelection): Promise<KernelFile[]>
     builtinModinfo: support("modules.builtin.modinfo"),
   });
   return [...indexes].map(([name, data]) => ({ path: `${dir}${name}`, data }));
-}
-
-/** The first glob that matches a file wins, so a list can cover old and new package layouts. */
-export function findImage(entries: TarEntry[], globs: string[], norm: (p: string) => string = (p) => p.replace(/^\.?\//, "")): TarEntry | undefined {
-  for (const g of globs) {
-    const re = new RegExp(`^${g.replace(/[.+]/g, "\\$&").replace(/\*/g, "[^/]*")}$`);
-    const hit = entries.find((e) => e.type === "file" && re.test(norm(e.path)));
-    if (hit) return hit;
-  }
-  return undefined;
 }

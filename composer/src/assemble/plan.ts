@@ -1,6 +1,7 @@
 // Which Debian packages make the image: the base system, the ports' packages, the spec's
 // extra packages, the kernel and the UEFI stub — solved fresh, or taken exactly from a lock.
 import { type Catalog, driverModules, imagePathsOf } from "../catalog/index.ts";
+import { chainFor } from "../chains/registry.ts";
 import { BrokkrError, type Problem } from "../errors.ts";
 import { debianArch } from "../feeds/debian/packages.ts";
 import type { BinaryPackage, LockEntry } from "../feeds/debian/types.ts";
@@ -18,11 +19,6 @@ const stubFiles: Record<string, string> = {
   x86_64: "linuxx64.efi.stub",
   aarch64: "linuxaa64.efi.stub",
   riscv64: "linuxriscv64.efi.stub",
-};
-/** GRUB's packages for multiboot2, by firmware: not installed, only read for the boot chain. */
-export const grubPackages: Record<"uefi" | "bios", string[]> = {
-  uefi: ["grub-efi-amd64-bin", "grub-efi-amd64-unsigned"],
-  bios: ["grub-pc-bin"],
 };
 /** The early stage of `rootfs.layout: partition` is a busybox script (build/early-stage.ts). */
 export const earlyStagePackage = "busybox-static";
@@ -44,7 +40,7 @@ export interface Plan {
   stubFile: string;
   /** multiboot2: the hypervisor's package and image globs; `kernel` is then its dom0. */
   hypervisor?: { package: BinaryPackage; imagePaths: string[] };
-  /** Read for the boot chain only, never installed: GRUB (multiboot2), busybox-static (the early stage of a root partition). */
+  /** Read for the boot chain only, never installed: the chain's loader packages (GRUB), then busybox-static (the early stage of a root partition). */
   bootPackages: BinaryPackage[];
   modules: string[];
   cmdline: string[];
@@ -72,9 +68,7 @@ export function planPackages(opts: {
   const kernelPattern = new RegExp(kernelEntry.packagePattern);
   const hypervisorPattern = dom0 ? new RegExp(chosenEntry.packagePattern) : undefined;
   const loaderNames = [
-    ...(spec.boot.protocol === "multiboot2" ? grubPackages[spec.boot.firmware] : []),
-    // An ISO always boots on UEFI too (GRUB EFI is its El Torito UEFI entry).
-    ...(spec.boot.protocol === "multiboot2" && spec.boot.firmware === "bios" && spec.outputs.includes("iso") ? grubPackages.uefi : []),
+    ...(chainFor(spec.boot.protocol)?.loaderPackages(spec) ?? []),
     ...(spec.rootfs.layout === "partition" ? [earlyStagePackage] : []),
   ];
   const modules = [
@@ -229,4 +223,19 @@ export function kernelParts(kernel: BinaryPackage, pool: readonly BinaryPackage[
 
 function newest(pkgs: BinaryPackage[]): BinaryPackage | undefined {
   return [...pkgs].sort((a, b) => compareVersions(b.version, a.version) || (a.package < b.package ? -1 : 1))[0];
+}
+
+export type GroupName = "rootfs" | "kernel" | "stub" | "loader" | "early-stage" | "hypervisor";
+
+/** The plan's packages as named groups, in download order (which is the lock's order too). */
+export function planGroups(plan: Plan): { name: GroupName; packages: BinaryPackage[] }[] {
+  const early = plan.bootPackages.filter((p) => p.package === earlyStagePackage);
+  return [
+    { name: "rootfs", packages: plan.rootfs },
+    { name: "kernel", packages: plan.kernelPackages },
+    { name: "stub", packages: [plan.stub] },
+    { name: "loader", packages: plan.bootPackages.filter((p) => !early.includes(p)) },
+    { name: "early-stage", packages: early },
+    { name: "hypervisor", packages: plan.hypervisor ? [plan.hypervisor.package] : [] },
+  ];
 }

@@ -20,7 +20,7 @@
 // loads, then the same core.img. cdboot reads the boot info table (the file's block and length),
 // loads the rest of the file to 0x8000 and jumps to 0x8200, past diskboot.img, whose blocklist
 // it never reads: one copy of the core also serves boot.img when the ISO is written to a disk.
-import { assertSafe, grubWord } from "../spec/output-languages.ts";
+import { assertSafe, grubWord } from "../terms/output-languages.ts";
 import { BrokkrError } from "../errors.ts";
 import { lzmaLiteralsOnly } from "../formats/lzma.ts";
 

@@ -12,10 +12,11 @@
 // size of half B (u16), byte offset of A (u64), byte offset of B (u64). In a partition the two
 // halves are simply consecutive, as they are on an MBR disk, where the tool puts stage 2 right
 // after the MBR (stage2Lba 1: our hybrid ISO). limine-bios.sys itself is read from the ESP.
-import { assertSafe, limineValue } from "../spec/output-languages.ts";
+import { assertSafe, limineValue } from "../terms/output-languages.ts";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { BrokkrError } from "../errors.ts";
+import { efiBootName } from "../terms/efi-boot-name.ts";
 import { getSettings, type Settings, settingsTable } from "../settings/index.ts";
 
 export type LimineArch = "x86_64" | "aarch64" | "riscv64";
@@ -42,11 +43,8 @@ export interface LimineFiles {
 /** The oldest release whose config syntax we write (v8 introduced `limine.conf`). */
 const MIN_MAJOR = 8;
 
-const efiNames: Record<LimineArch, string> = {
-  x86_64: "BOOTX64.EFI",
-  aarch64: "BOOTAA64.EFI",
-  riscv64: "BOOTRISCV64.EFI",
-};
+/** Limine's release names its EFI programs as the removable-media path does. */
+const efiNames = efiBootName;
 
 /** Where the Limine files are: BROKKR_LIMINE_DIR, else the distribution path. */
 export function findLimineDir(settings: Pick<Settings, "limineDir"> = getSettings()): string {
@@ -167,6 +165,3 @@ export function installLimineBios(hdd: Buffer, stage2Lba: number): { mbrBootCode
   return { mbrBootCode, stage2: Buffer.from(stage2) };
 }
 
-export function limineEfiName(arch: LimineArch): string {
-  return efiNames[arch];
-}

@@ -1,7 +1,8 @@
 // The boot matrix, derived rather than written down: every arch × protocol × firmware from the
 // schema's enums, judged by the same cross-field rules a user's spec meets (validateSpec) with
 // the catalog kernel that fits the cell, and marked with whether the build can write it today.
-import { findBootChain, pendingReason } from "../assemble/boot-chains.ts";
+import { supports } from "../chains/chain.ts";
+import { chainFor } from "../chains/registry.ts";
 import type { Catalog } from "../catalog/index.ts";
 import type { Problem } from "../errors.ts";
 import { imageSpecSchema } from "../spec/image-spec.ts";
@@ -28,13 +29,13 @@ export function matrixCells(catalog: Catalog): MatrixCell[] {
         const kernel = pickKernel(catalog, arch, protocol);
         const spec = imageSpecSchema.parse({ name: "matrix", arch, kernel, boot: { protocol, firmware } });
         const problems = validateSpec(spec, catalog);
-        const chain = findBootChain(arch, protocol, firmware);
+        const chain = chainFor(protocol);
         const build =
           problems.length > 0
             ? undefined
-            : chain
-              ? ({ implemented: true, chain: chain.describe(arch) } as const)
-              : ({ implemented: false, reason: `${protocol} with ${firmware} firmware: ${pendingReason(arch, protocol, firmware)}` } as const);
+            : chain && supports(chain, arch, firmware)
+              ? ({ implemented: true, chain: chain.describe(arch, firmware) } as const)
+              : ({ implemented: false, reason: `${protocol} with ${firmware} firmware: not yet implemented` } as const);
         cells.push({ arch, protocol, firmware, kernel, problems, build });
       }
     }

@@ -8,6 +8,7 @@ import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { promisify } from "node:util";
+import { chainFor } from "../chains/registry.ts";
 import { BrokkrError } from "../errors.ts";
 
 export type Arch = "x86_64" | "aarch64" | "riscv64";
@@ -65,13 +66,9 @@ const machineArgs: Record<Arch, string[]> = {
   riscv64: ["-M", "virt"],
 };
 
-/**
- * What a guest needs beyond the arch's defaults for the boot protocol it uses. Xen (multiboot2)
- * wants 2 GiB (dom0 gets 1 GiB) and no SMAP: with it a PV dom0 crashes at once on QEMU 7.2, and
- * dropping it costs nothing on newer QEMU.
- */
+/** How QEMU must be set up for a boot protocol's chain (chains/<name>/chain.ts `guest`). */
 export function guestFor(protocol: string): { cpu?: string; memoryMiB?: number } {
-  return protocol === "multiboot2" ? { cpu: "max,-smap", memoryMiB: 2048 } : {};
+  return { ...chainFor(protocol)?.guest };
 }
 
 export function machineArgsFor(arch: Arch, cpu?: string): string[] {

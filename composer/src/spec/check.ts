@@ -10,6 +10,7 @@ import { type ImageSpec, imageSpecSchema } from "./image-spec.ts";
 import { normalizeSpec } from "./normalize.ts";
 import { parseYamlText } from "./parse.ts";
 import { formatPath, issuesToProblems } from "../terms/problems.ts";
+import { buildError, buildProblems, type Unavailable } from "./buildable.ts";
 import { validateSpec } from "./validate.ts";
 
 const bootRelated = /^(boot(\.(protocol|firmware))?|kernel)$/;
@@ -20,11 +21,26 @@ export interface SpecCheck {
   problems: Problem[];
 }
 
-export function checkSpecValue(value: unknown, catalog: Catalog): SpecCheck {
+const invalid = (p: Problem): Problem => ({ ...p, kind: p.kind ?? "invalid" });
+
+export interface CheckOptions {
+  /** Chains this machine cannot build now (chains/availability.ts); none when omitted. */
+  unavailable?: Unavailable;
+}
+
+/**
+ * The one check: schema, cross-field rules, then, for a spec with no invalid problem, whether
+ * a boot chain writes it and whether this machine can. Every problem carries its kind.
+ */
+export function checkSpecValue(value: unknown, catalog: Catalog, opts: CheckOptions = {}): SpecCheck {
   const tooDeep = depthProblem(value);
-  if (tooDeep) return { spec: undefined, problems: [tooDeep] };
+  if (tooDeep) return { spec: undefined, problems: [invalid(tooDeep)] };
   const result = imageSpecSchema.safeParse(value);
-  if (result.success) return { spec: result.data, problems: capProblems(validateSpec(result.data, catalog)) };
+  if (result.success) {
+    const problems = capProblems(validateSpec(result.data, catalog)).map(invalid);
+    if (problems.length === 0) problems.push(...buildProblems(result.data, opts.unavailable));
+    return { spec: result.data, problems };
+  }
 
   const problems = issuesToProblems(result.error.issues, imageSpecSchema, value);
   const paths = result.error.issues.map((issue) =>
@@ -41,7 +57,7 @@ export function checkSpecValue(value: unknown, catalog: Catalog): SpecCheck {
     );
     problems.push(...more);
   }
-  return { spec: undefined, problems: capProblems(problems) };
+  return { spec: undefined, problems: capProblems(problems).map(invalid) };
 }
 
 /** At most LIMITS.problems problems, then one that counts the rest: the answer stays small. */
@@ -54,9 +70,13 @@ export function capProblems(problems: Problem[]): Problem[] {
   ];
 }
 
-/** YAML text → a checked, normalized spec; throws `spec.invalid` with every problem. */
-export function checkSpecText(text: string, file: string, catalog: Catalog): ImageSpec {
-  const { spec, problems } = checkSpecValue(parseYamlText(text, file), catalog);
+/**
+ * YAML text → a checked, normalized spec; throws with every problem: `spec.invalid` when one is
+ * invalid, else `boot.not-implemented` or the unavailable chain's code (buildError).
+ */
+export function checkSpecText(text: string, file: string, catalog: Catalog, opts: CheckOptions = {}): ImageSpec {
+  const { spec, problems } = checkSpecValue(parseYamlText(text, file), catalog, opts);
+  if (spec && problems.length > 0 && problems.every((p) => p.kind !== "invalid")) throw buildError(problems);
   if (!spec || problems.length > 0) {
     throw new BrokkrError("spec.invalid", `${file}: ${problems.length} problem(s) in the image spec`, {
       problems,

@@ -4,7 +4,7 @@
 // `name` and `arch` has a default, so a two-line spec is a complete one.
 import { z } from "zod";
 import { LIMITS } from "./limits.ts";
-import { kernelArg } from "./output-languages.ts";
+import { kernelArg } from "../terms/output-languages.ts";
 import { archSchema, debianPackageSchema, firmwareSchema, idSchema, protocolSchema, unitRefSchema } from "../terms/patterns.ts";
 
 export const OUTPUTS = ["disk", "uki", "pxe", "iso", "qcow2"] as const;

@@ -1,5 +1,6 @@
 // Public API of the spec model.
-export { checkSpecText, checkSpecValue, type SpecCheck } from "./check.ts";
+export { type CheckOptions, checkSpecText, checkSpecValue, type SpecCheck } from "./check.ts";
+export { assertBuildable, buildProblems, missingFeatures, type Unavailable } from "./buildable.ts";
 export {
   COMPONENTS,
   type ImageSpec,

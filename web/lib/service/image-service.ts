@@ -10,7 +10,7 @@ import { errataVersion } from "../../../composer/src/errata/index.ts";
 import { BrokkrError, errorToJson, formatError, type Problem } from "../../../composer/src/errors.ts";
 import type { LockEntry } from "../../../composer/src/feeds/debian/types.ts";
 import { checkSpecValue, normalizeSpec, schematicId as idOf } from "../../../composer/src/spec/index.ts";
-import { cleanLogLine } from "../../../composer/src/spec/output-languages.ts";
+import { cleanLogLine } from "../../../composer/src/terms/output-languages.ts";
 import type { Builder } from "../builds/builder.ts";
 import { childProcessBuilder } from "../builds/child-builder.ts";
 import { logLineRenderer } from "../builds/log-lines.ts";

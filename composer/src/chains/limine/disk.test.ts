@@ -4,10 +4,10 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { detectLimineVersion, type LimineFiles } from "../boot/limine.ts";
-import { BrokkrError } from "../errors.ts";
-import { writeIsoImage } from "./iso-image.ts";
-import { limineIsoOptions, writeLimineDiskImage } from "./limine-disk.ts";
+import { detectLimineVersion, type LimineFiles } from "../../boot/limine.ts";
+import { BrokkrError } from "../../errors.ts";
+import { writeIsoImage } from "../iso-image.ts";
+import { limineIsoOptions, writeLimineDiskImage } from "./disk.ts";
 
 const hdd = Buffer.alloc(512 + 40 * 512 + 17, 0x5a);
 hdd.fill(0xc3, 0, 440);

@@ -8,11 +8,11 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { pcDir } from "../boot/grub-fixture.ts";
-import { grubDir, grubIsoConfig } from "../boot/grub.ts";
-import { BrokkrError } from "../errors.ts";
-import { type GrubIsoOptions, grubIsoOptions } from "./grub-disk.ts";
-import { writeIsoImage } from "./iso-image.ts";
+import { pcDir } from "../../boot/grub-fixture.ts";
+import { grubDir, grubIsoConfig } from "../../boot/grub.ts";
+import { BrokkrError } from "../../errors.ts";
+import { type GrubIsoOptions, grubIsoOptions } from "./disk.ts";
+import { writeIsoImage } from "../iso-image.ts";
 
 const efi = grubDir(
   [

@@ -1,11 +1,11 @@
 // The ISO output: El Torito on UEFI from a CD and, being hybrid, from a USB stick. Its ESP holds
 // the same files as disk.img's: the UKI at the removable-media path, or a loader with its config,
 // kernel and initrd (Limine, GRUB + Xen). A BIOS loader adds a BIOS El Torito entry and, for USB
-// sticks, its stage 1 in the MBR with stage 2 after it (limine-disk.ts) or pointing into the El
-// Torito image (grub-disk.ts). GRUB EFI also needs a config in the ISO 9660 tree (isoFiles).
+// sticks, its stage 1 in the MBR with stage 2 after it (limine/disk.ts) or pointing into the El
+// Torito image (multiboot2/disk.ts). GRUB EFI also needs a config in the ISO 9660 tree (isoFiles).
 import { type FatFile, writeFat32 } from "../formats/fat32.ts";
 import { type BiosBootImage, efiImageSector, type IsoFile, writeIso9660 } from "../formats/iso9660.ts";
-import { espFiles, writeFileChunks } from "./image.ts";
+import { writeFileChunks } from "./write-chunks.ts";
 
 export interface IsoBiosBoot {
   /** The BIOS El Torito entry (no emulation), e.g. limine-bios-cd.bin with its boot info table. */
@@ -26,11 +26,6 @@ export interface IsoImageOptions {
   seed: string;
   mtime: number;
   bios?: IsoBiosBoot;
-}
-
-/** The ISO's options for a UKI: the ESP as disk.img's, UEFI only. */
-export function ukiIsoOptions(opts: { arch: string; uki: Buffer; seed: string; mtime: number }): IsoImageOptions {
-  return { files: espFiles(opts), seed: opts.seed, mtime: opts.mtime };
 }
 
 export async function writeIsoImage(path: string, opts: IsoImageOptions): Promise<void> {

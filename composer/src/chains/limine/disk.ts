@@ -11,12 +11,12 @@
 // either way, Limine's stage 2 looks through the partitions of the boot device, finds
 // limine-bios.sys and limine.conf on the ESP (the MBR's partition, read in 512-byte units even
 // on a CD), and boot():/ is that partition: the kernel and initrd are stored once.
-import { type LimineArch, type LimineFiles, installLimineBios, limineEfiName, writeLimineConfig } from "../boot/limine.ts";
-import { ukiBootScript, writeUbootScript } from "../boot/uboot-script.ts";
-import type { FatFile } from "../formats/fat32.ts";
-import { BrokkrError } from "../errors.ts";
-import type { IsoImageOptions } from "./iso-image.ts";
-import { writeEspDisk } from "./esp-disk.ts";
+import { type LimineArch, type LimineFiles, installLimineBios, writeLimineConfig } from "../../boot/limine.ts";
+import { bootScriptFiles, removableMediaPath } from "../../boot/removable-media.ts";
+import type { FatFile } from "../../formats/fat32.ts";
+import { BrokkrError } from "../../errors.ts";
+import type { IsoImageOptions } from "../iso-image.ts";
+import { writeEspDisk } from "../esp-disk.ts";
 
 export interface LimineDiskOptions {
   arch: LimineArch;
@@ -32,7 +32,7 @@ export interface LimineDiskOptions {
 
 /** The ESP's files for a Limine boot. */
 export function limineEspFiles(opts: LimineDiskOptions): FatFile[] {
-  const efiPath = `EFI/BOOT/${limineEfiName(opts.arch)}`;
+  const efiPath = removableMediaPath(opts.arch);
   const conf = writeLimineConfig(opts.limine.version, {
     title: opts.title,
     kernelPath: "vmlinuz",
@@ -46,10 +46,7 @@ export function limineEspFiles(opts: LimineDiskOptions): FatFile[] {
     { path: "initrd.img", data: opts.initrd },
   ];
   if (opts.firmware === "bios" && opts.limine.bios) files.push({ path: "limine-bios.sys", data: opts.limine.bios.sys });
-  // U-Boot's distro boot runs a boot script before the removable-media path (see uboot-script.ts).
-  if (opts.arch === "riscv64") {
-    files.push({ path: "boot.scr", data: writeUbootScript(ukiBootScript(efiPath), { arch: opts.arch, mtime: opts.mtime }) });
-  }
+  files.push(...bootScriptFiles(opts.arch, efiPath, opts.mtime));
   return files;
 }
 

@@ -1,12 +1,16 @@
 // The disk for `rootfs.layout: partition`: the ESP (UKI with the early-stage initramfs), the
 // root filesystem as EROFS, and an empty state partition that the first boot formats (see
-// early-stage.ts). Root's type GUID is the Discoverable Partitions one for the arch, so tools
+// assemble/early-stage.ts). Root's type GUID is the Discoverable Partitions one for the arch, so tools
 // such as systemd-dissect recognise it; the early stage finds both partitions by name.
-import type { ErofsImage } from "../formats/erofs.ts";
-import { gptTypes, guidFromSeed } from "../formats/gpt.ts";
-import { ROOT_PARTITION_NAME, STATE_PARTITION_NAME } from "./early-stage.ts";
-import { espFiles } from "./image.ts";
-import { writeEspDisk } from "./esp-disk.ts";
+import type { ErofsImage } from "../../formats/erofs.ts";
+import { gptTypes, guidFromSeed } from "../../formats/gpt.ts";
+import type { Arch } from "../../terms/patterns.ts";
+import { writeEspDisk } from "../esp-disk.ts";
+import { espFiles } from "./disk.ts";
+
+/** The partition names the early stage (assemble/early-stage.ts) finds root and state by. */
+export const ROOT_PARTITION_NAME = "brokkr-root";
+export const STATE_PARTITION_NAME = "brokkr-state";
 
 /** The Discoverable Partitions Specification's root partition types. */
 export const rootPartitionTypes: Record<string, string> = {
@@ -20,7 +24,7 @@ export const STATE_PARTITION_BYTES = 256 * 1024 * 1024;
 
 export async function writePartitionRootDisk(
   path: string,
-  opts: { arch: string; uki: Buffer; root: ErofsImage; seed: string; mtime: number },
+  opts: { arch: Arch; uki: Buffer; root: ErofsImage; seed: string; mtime: number },
 ): Promise<void> {
   await writeEspDisk(path, {
     files: espFiles(opts),

@@ -24,12 +24,12 @@ import {
   installGrubBios,
   type XenBootEntry,
   xenGrubConfig,
-} from "../boot/grub.ts";
-import { BrokkrError } from "../errors.ts";
-import type { FatFile } from "../formats/fat32.ts";
-import { biosImageBlock, ISO_BLOCK, type IsoFile } from "../formats/iso9660.ts";
-import type { IsoImageOptions } from "./iso-image.ts";
-import { writeEspDisk } from "./esp-disk.ts";
+} from "../../boot/grub.ts";
+import { BrokkrError } from "../../errors.ts";
+import type { FatFile } from "../../formats/fat32.ts";
+import { biosImageBlock, ISO_BLOCK, type IsoFile } from "../../formats/iso9660.ts";
+import type { IsoImageOptions } from "../iso-image.ts";
+import { writeEspDisk } from "../esp-disk.ts";
 
 export interface GrubDiskOptions {
   firmware: "uefi" | "bios";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { BrokkrError } from "../errors.ts";
 import { imageSpecSchema } from "../spec/index.ts";
-import { assertBuildable, missingFeatures } from "./boot-chains.ts";
+import { assertBuildable, missingFeatures } from "./buildable.ts";
 
 const spec = (value: Record<string, unknown>) => imageSpecSchema.parse({ name: "t", ...value });
 
