@@ -124,6 +124,7 @@ check_debian() {
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     chroot "$root" /bin/bash -c "cd /root/brokkr && $main_command"
   results[-1]+=" (+ debootstrap $(minutes "$t_root"))"
+  say "${results[-1]}"
   if chroot "$root" /bin/sh -c 'command -v qemu-system-x86_64 || command -v chromium || command -v wrk'; then
     fail "debian: the main command installed test-only tools"
   fi
@@ -135,9 +136,10 @@ check_npm() {
   local port version
   if [[ $want != host ]]; then
     say "$name: installing npm $want under $work/$name"
-    npm install -g --prefix "$work/$name" --no-audit --no-fund "npm@$want" >"$work/$name-install.log" 2>&1 ||
+    # A local install: a global one refuses npm 12 on a host node older than 22.
+    npm install --prefix "$work/$name" --no-audit --no-fund --no-package-lock "npm@$want" >"$work/$name-install.log" 2>&1 ||
       { tail -n 30 "$work/$name-install.log" >&2; fail "cannot install npm $want"; }
-    path="$work/$name/bin:$path"
+    path="$work/$name/node_modules/.bin:$path"
   fi
   version=$(PATH="$path" npm --version 2>/dev/null)
   [[ $want == host || $version == "$want".* ]] || fail "$name: npm on PATH is $version, not $want"
@@ -150,6 +152,7 @@ check_npm() {
     fail "$name: npm $version reports install scripts that allowScripts does not cover"
   fi
   results[-1]+=" (npm $version, $(PATH="$path" node --version) as the host's node)"
+  say "${results[-1]}"
 }
 
 check_npm12() { check_npm npm12 12; }
