@@ -8,9 +8,11 @@ import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import sharp from "sharp";
+import { loadSplash } from "../../composer/src/assemble/branding.ts";
 import { getSettings } from "../../composer/src/settings/index.ts";
 import { createFakeBuilder, fakeDisk } from "../lib/builds/fake-builder.ts";
-import { createStore, type StoreSettings } from "../lib/store/create-store.ts";
+import { assetsDirFor, createStore, type StoreSettings } from "../lib/store/create-store.ts";
 import { startSwift, type TestSwift } from "../lib/store/test-swift.ts";
 import { sendArtifact } from "./send-file.ts";
 import { startTestServer } from "./test-server.ts";
@@ -93,6 +95,23 @@ describe("downloads from S3 through the server (proxy)", () => {
 
     const script = await (await fetch(`${server.url}/pxe/${id}/boot.ipxe`)).text();
     assert.match(script, /console=ttyS0 quiet/);
+  });
+
+  test("an uploaded splash goes to S3, is served from there, and reaches the builder as a file", async () => {
+    const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 9, g: 99, b: 199 } } }).png().toBuffer();
+    const res = await fetch(`${server.url}/api/assets`, { method: "POST", headers: { "content-type": "image/png" }, body: new Uint8Array(png) });
+    assert.equal(res.status, 201);
+    const asset = (await res.json()) as { id: string; splash: string; thumbnail: string };
+    assert.equal(await server.service.store.has(asset.id), true);
+    const bmp = Buffer.from(await (await fetch(`${server.url}${asset.splash}`)).arrayBuffer());
+    assert.equal(createHash("sha256").update(bmp).digest("hex"), asset.id);
+    const thumb = await fetch(`${server.url}${asset.thumbnail}`);
+    assert.equal(thumb.status, 200);
+    assert.equal((await sharp(Buffer.from(await thumb.arrayBuffer())).metadata()).format, "png");
+
+    const dir = await assetsDirFor(server.service.store, asset.id, join(server.dataDir, "assets-for-builder"));
+    const spec = { branding: { splash: asset.id } } as Parameters<typeof loadSplash>[0];
+    assert.ok((await loadSplash(spec, dir))?.equals(bmp));
   });
 
   test("an object gone from the bucket is an error answer, not a cut download", async () => {
