@@ -3,7 +3,6 @@
 // starts one and answers a script that waits and asks again, so a machine can be switched on
 // before its image exists. URLs are absolute, from the request's Host header, as the client
 // reached us (a QEMU user-network guest sees the host as 10.0.2.2).
-import { readFile } from "node:fs/promises";
 import { assertSafe, ipxeEchoText, ipxeWord, UnsafeValueError } from "../../composer/src/terms/output-languages.ts";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { BrokkrService, BuildRecord } from "../lib/service/types.ts";

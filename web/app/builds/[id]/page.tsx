@@ -6,7 +6,9 @@ import { BuildLog } from "../../../components/builds/build-log.tsx";
 import { BuildSummary } from "../../../components/builds/build-summary.tsx";
 import { LiveRefresh } from "../../../components/builds/live-refresh.tsx";
 import { StageList } from "../../../components/builds/stage-list.tsx";
+import { ActionButton } from "../../../components/ui/action-button.tsx";
 import { ServiceMissing } from "../../../components/ui/service-missing.tsx";
+import { cancelBuild } from "../../../lib/actions/cancel-build.ts";
 import { requestOrigin } from "../../../lib/data/request-origin.ts";
 import { serviceIfRunning } from "../../../lib/data/service.ts";
 import { redactSpec } from "../../../lib/spec/redact.ts";
@@ -32,6 +34,11 @@ export default async function BuildPage({ params }: Props) {
         Build <span className="mono">{build.id.slice(0, 8)}</span>
         {schematic ? <span className="muted"> of {schematic.spec.name}</span> : null}
       </h1>
+      {running ? (
+        <div className="build-actions">
+          <ActionButton action={cancelBuild} arg={build.id} label="Cancel build" pendingLabel="Cancelling…" className="button" />
+        </div>
+      ) : null}
       <div className="two-columns">
         <BuildSummary build={build} />
         <section className="card" aria-labelledby="stages-title">
