@@ -53,3 +53,24 @@ test("the ISO holds the UKI, Limine or GRUB + Xen (UEFI, and BIOS through their 
   }
   assert.deepEqual(missingFeatures(spec({ arch: "riscv64", boot: { protocol: "limine" }, outputs: ["iso"] })), []);
 });
+
+test("the one check gives every problem a kind: invalid, not-implemented, unavailable", async () => {
+  const { loadCatalog } = await import("../catalog/load.ts");
+  const { checkSpecValue } = await import("./check.ts");
+  const catalog = await loadCatalog();
+  const bad = checkSpecValue({ name: "t", arch: "aarch64", boot: { protocol: "multiboot2" } }, catalog);
+  assert.ok(bad.problems.length > 0 && bad.problems.every((p) => p.kind === "invalid"), JSON.stringify(bad.problems));
+
+  const notYet = checkSpecValue({ name: "t", arch: "x86_64", rootfs: { layout: "partition" }, outputs: ["iso"] }, catalog);
+  assert.deepEqual(
+    notYet.problems.map((p) => [p.kind, p.code, p.path]),
+    [["not-implemented", "boot.not-implemented", "outputs"]],
+  );
+
+  const limine = { name: "t", arch: "x86_64", boot: { protocol: "limine" } };
+  assert.deepEqual(checkSpecValue(limine, catalog).problems, []);
+  const off = checkSpecValue(limine, catalog, { unavailable: { limine: { code: "boot.limine-missing", reason: "no Limine files" } } });
+  assert.deepEqual(off.problems, [{ path: "boot.protocol", message: "no Limine files", kind: "unavailable", code: "boot.limine-missing" }]);
+  // Another chain is not affected by Limine's absence.
+  assert.deepEqual(checkSpecValue({ name: "t", arch: "x86_64" }, catalog, { unavailable: { limine: { code: "boot.limine-missing", reason: "x" } } }).problems, []);
+});

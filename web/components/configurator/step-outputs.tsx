@@ -15,9 +15,6 @@ const ABOUT: Record<Output, string> = {
   qcow2: "disk.qcow2: disk.img as a QEMU qcow2 disk.",
 };
 
-/** Allowed by the spec, not yet written by the composer: said here rather than silently skipped. */
-const NOT_YET: Partial<Record<Output, string>> = {};
-
 const LAYOUTS = [
   { id: "initramfs", about: "The whole root file system is the initramfs: diskless, PXE-friendly, fast." },
   {
@@ -41,7 +38,7 @@ export function StepOutputs() {
             checked={spec.outputs.includes(o)}
             label={o}
             description={ABOUT[o]}
-            reason={NOT_YET[o] ?? whyNotOutput(spec, catalog, o)}
+            reason={whyNotOutput(spec, catalog, o)}
             onChange={(on) => update((d) => void (d.outputs = toggled(d.outputs, o, on) as Output[]))}
           />
         ))}

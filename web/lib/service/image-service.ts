@@ -11,6 +11,7 @@ import { BrokkrError, errorToJson, formatError, type Problem } from "../../../co
 import type { LockEntry } from "../../../composer/src/feeds/debian/types.ts";
 import { checkSpecValue, normalizeSpec, schematicId as idOf } from "../../../composer/src/spec/index.ts";
 import { cleanLogLine } from "../../../composer/src/terms/output-languages.ts";
+import { unavailableChains } from "../../../composer/src/chains/availability.ts";
 import type { Builder } from "../builds/builder.ts";
 import { childProcessBuilder } from "../builds/child-builder.ts";
 import { logLineRenderer } from "../builds/log-lines.ts";
@@ -122,7 +123,7 @@ export class ImageService implements BrokkrService {
   }
 
   async createSchematic(value: unknown): Promise<SchematicRecord> {
-    const { spec, problems } = checkSpecValue(value, this.catalog);
+    const { spec, problems } = checkSpecValue(value, this.catalog, { unavailable: await unavailableChains() });
     // A splash this server does not hold could never be built here: say so now, not at build time.
     const splash = spec?.branding?.splash;
     if (splash && !(await this.store.has(splash))) {

@@ -1,25 +1,32 @@
 // Why a choice cannot be made with the rest of the spec as it is. The answer comes from the
-// composer's own rules (validateSpec on the spec with that one choice changed), so the reason
-// the form shows next to a disabled option is word for word the error a build would give.
+// composer's one spec check (checkSpecValue on the spec with that one choice changed): invalid,
+// not implemented by any boot chain, or unavailable on this server (`unavailable`, from
+// chainAvailability()), so the reason the form shows next to a disabled option is word for
+// word the error a build would give.
 import type { Catalog } from "../../../composer/src/catalog/models.ts";
 import type { ImageSpec, Output } from "../../../composer/src/spec/image-spec.ts";
 import type { Arch, Protocol } from "../../../composer/src/terms/patterns.ts";
-import { validateSpec } from "../../../composer/src/spec/validate.ts";
+import type { Unavailable } from "../../../composer/src/chains/chain.ts";
+import { checkSpecValue } from "../../../composer/src/spec/check.ts";
 
-function problemAt(spec: ImageSpec, catalog: Catalog, path: string): string | undefined {
-  return validateSpec(spec, catalog).find((p) => p.path === path)?.message;
+/** The first problem at `path`; a build problem names the field (`outputs`), not the item. */
+function problemAt(spec: ImageSpec, catalog: Catalog, path: string, unavailable: Unavailable = {}): string | undefined {
+  const { problems } = checkSpecValue(spec, catalog, { unavailable });
+  const field = path.replace(/\[\d+\]$/, "");
+  return problems.find((p) => p.path === path || (p.kind !== "invalid" && p.path === field))?.message;
 }
 
-export function whyNotProtocol(spec: ImageSpec, catalog: Catalog, protocol: Protocol): string | undefined {
-  return problemAt({ ...spec, boot: { ...spec.boot, protocol } }, catalog, "boot.protocol");
+export function whyNotProtocol(spec: ImageSpec, catalog: Catalog, protocol: Protocol, unavailable?: Unavailable): string | undefined {
+  return problemAt({ ...spec, boot: { ...spec.boot, protocol } }, catalog, "boot.protocol", unavailable);
 }
 
 export function whyNotFirmware(
   spec: ImageSpec,
   catalog: Catalog,
   firmware: "uefi" | "bios",
+  unavailable?: Unavailable,
 ): string | undefined {
-  return problemAt({ ...spec, boot: { ...spec.boot, firmware } }, catalog, "boot.firmware");
+  return problemAt({ ...spec, boot: { ...spec.boot, firmware } }, catalog, "boot.firmware", unavailable);
 }
 
 export function whyNotKernel(spec: ImageSpec, catalog: Catalog, kernel: string): string | undefined {
