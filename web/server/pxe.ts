@@ -8,20 +8,22 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { BrokkrService, BuildRecord } from "../lib/service/types.ts";
 import { findSchematic } from "./api.ts";
 import { requestClient } from "./client-limits.ts";
+import { type Access, tokenOf } from "../lib/auth/access.ts";
+import { getSettings } from "../../composer/src/settings/index.ts";
 import { badRequest } from "./http-util.ts";
 
 export const retrySeconds = 10;
 
 const hostPattern = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
-export async function sendPxeScript(svc: BrokkrService, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+export async function sendPxeScript(svc: BrokkrService, req: IncomingMessage, res: ServerResponse, id: string, access?: Access): Promise<void> {
   await findSchematic(svc, id);
   const host = req.headers.host ?? "";
   if (!hostPattern.test(host)) throw badRequest("the request has no usable Host header", "iPXE sends one; so does curl");
   const base = `http://${host}`;
   const self = `${base}/pxe/${id}/boot.ipxe`;
   const good = await svc.latestGoodBuild(id);
-  const data = good ? await bootScriptBytes(svc, good, base, id).catch(refuseUnsafe) : toScript(await waitScript(svc, req, id, self));
+  const data = good ? await bootScriptBytes(svc, good, base, id).catch(refuseUnsafe) : toScript(await waitScript(svc, req, id, self, access));
   res.writeHead(200, { "content-type": "text/plain; charset=utf-8", "content-length": data.length, "cache-control": "no-store" });
   res.end(req.method === "HEAD" ? undefined : data);
 }
@@ -86,7 +88,7 @@ async function bootScript(svc: BrokkrService, b: BuildRecord, base: string, id: 
   ];
 }
 
-async function waitScript(svc: BrokkrService, req: IncomingMessage, id: string, self: string): Promise<string[]> {
+async function waitScript(svc: BrokkrService, req: IncomingMessage, id: string, self: string, access: Access | undefined): Promise<string[]> {
   const [newest] = await svc.listBuilds(id);
   // A build that failed on its own would fail again: say why instead of looping on rebuilds.
   // One cut short by a restart or shutdown is simply started again.
@@ -100,6 +102,21 @@ async function waitScript(svc: BrokkrService, req: IncomingMessage, id: string, 
       "echo Start a new build from the web UI or with POST /api/schematics/<id>/builds",
       "exit 1",
     ];
+  }
+  // With tokens configured, only a request with a live token may start a build (unless the
+  // operator allows anonymous PXE builds): a stranger's PXE request would otherwise make the
+  // factory build any schematic it learns of.
+  if (access && !getSettings().pxeStartsBuilds && (await access.required())) {
+    const caller = await access.authorize(tokenOf(req.headers)).catch(() => undefined);
+    if (!caller) {
+      return [
+        "echo Brokkr: this schematic has no image yet",
+        `echo schematic ${id}`,
+        "echo Ask the operator to build it (this server needs a token to start builds)",
+        "exit 1",
+      ];
+    }
+    (req as IncomingMessage & { brokkrClient?: string }).brokkrClient = `token:${caller.tokenId}`;
   }
   // Below a build a person asked for: PXE requests start builds no one is watching.
   const b = await svc.startBuild(id, { client: requestClient(req, svc.limits), priority: 1 });

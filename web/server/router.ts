@@ -101,7 +101,7 @@ const routes: Route[] = [
   { pattern: /^\/api\/builds\/([^/]+)\/log$/, methods: { GET: (s, req, res, [id], q) => streamLog(s, req, res, id!, q) } },
   { pattern: /^\/api\/builds\/([^/]+)\/([^/]+)$/, methods: { GET: withFile(buildFile) } },
   { pattern: /^\/images\/([^/]+)\/([^/]+)$/, methods: { GET: withFile(imageFile) } },
-  { pattern: /^\/pxe\/([^/]+)\/boot\.ipxe$/, methods: { GET: (s, req, res, [id]) => sendPxeScript(s, req, res, id!) } },
+  { pattern: /^\/pxe\/([^/]+)\/boot\.ipxe$/, methods: { GET: (s, req, res, [id], _q, ctx) => sendPxeScript(s, req, res, id!, ctx.access) } },
 ];
 
 const ownPrefixes = /^\/(api\/(schematics|builds|health|assets|gc|signing-key\.asc)|images|pxe)(\/|$)/;

@@ -55,6 +55,7 @@ export const settingsTable = {
   requestTimeoutSeconds: int("BROKKR_REQUEST_TIMEOUT_SECONDS", { scope: "server", default: 60, min: 1, max: 86_400, description: "time to receive a whole request" }),
   headersTimeoutSeconds: int("BROKKR_HEADERS_TIMEOUT_SECONDS", { scope: "server", default: 10, min: 1, max: 3600, description: "time to receive a request's headers" }),
   trustProxy: yesNo("BROKKR_TRUST_PROXY", { scope: "server", default: false, description: "`1`: take the client's address from `X-Forwarded-For` (only behind a proxy you run)" }),
+  pxeStartsBuilds: yesNo("BROKKR_PXE_STARTS_BUILDS", { scope: "server", default: false, description: "`1`: with tokens configured, an anonymous PXE request may still start a build of a schematic that has none (without tokens it always may)" }),
   // garbage collection (README "Security model")
   gcIntervalMinutes: int("BROKKR_GC_INTERVAL_MINUTES", { scope: "server", default: 60, min: 0, max: 100_000, description: "how often the server collects garbage (`0`: never; `brokkr gc` still works)" }),
   gcGraceHours: int("BROKKR_GC_GRACE_HOURS", { scope: "server", default: 24, min: 0, max: 100_000, description: "how long superseded, failed, cancelled and lock builds keep their artifacts" }),
