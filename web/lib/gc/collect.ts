@@ -27,6 +27,8 @@ export interface GcOptions extends GcPolicy {
   dryRun: boolean;
   /** Re-hash every blob; a corrupt one is deleted with the artifact rows naming it. */
   verify: boolean;
+  /** Blobs younger than this are never deleted (default an hour: a build may be publishing them). */
+  youngBlobMs?: number;
 }
 
 export interface GcReport {
@@ -46,9 +48,10 @@ export interface GcReport {
 }
 
 /** Blobs younger than this are left alone: their build may be publishing them right now. */
-const youngBlobMs = 60 * 60_000;
+const defaultYoungBlobMs = 60 * 60_000;
 
 export async function collectGarbage(opts: GcOptions): Promise<GcReport> {
+  const youngBlobMs = opts.youngBlobMs ?? defaultYoungBlobMs;
   const builds = await gcRepo.buildsForGc(opts.db);
   const plan = planGc(builds, opts);
   if (!opts.dryRun) {

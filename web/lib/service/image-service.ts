@@ -380,7 +380,7 @@ export class ImageService implements BrokkrService {
    * One garbage collection (web/lib/gc): the retention policy over this service's builds, its
    * store and staging, and the package cache. Live builds are never touched.
    */
-  async collectGarbage(opts: { dryRun: boolean; verify: boolean; now?: Date }): Promise<GcReport> {
+  async collectGarbage(opts: { dryRun: boolean; verify: boolean; now?: Date; youngBlobMs?: number }): Promise<GcReport> {
     const s = getSettings();
     const hour = 3_600_000;
     // What a URL serves is looked up again afterwards (a corrupt blob may have taken a build's files).
@@ -398,6 +398,7 @@ export class ImageService implements BrokkrService {
       rowRetentionMs: s.rowRetentionDays * 24 * hour,
       dryRun: opts.dryRun,
       verify: opts.verify,
+      ...(opts.youngBlobMs !== undefined ? { youngBlobMs: opts.youngBlobMs } : {}),
     });
   }
 
