@@ -2,67 +2,32 @@
 // and mid-upload: after a restart nothing partial is served, no builder process outlived the
 // server, every stored blob is whole, and the next build works and downloads intact.
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { request } from "node:http";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import sharp from "sharp";
-import { isRoot, repo, sharedCache, sharedState, userDir } from "../../composer/e2e/helpers.ts";
-import { trackChild } from "../../composer/src/qemu/reaper.ts";
-import { getSettings } from "../../composer/src/settings/index.ts";
+import { repo, userDir } from "../../composer/e2e/helpers.ts";
 import { processTree } from "../lib/builds/process-tree.ts";
-import { freePort } from "../lib/db/test-postgres.ts";
+import { type ServerProcess, spawnServer } from "./server-process.ts";
 
-const nobody = 65534;
 const dataDir = join(userDir("brokkr-crash-"), "data");
 const home = userDir("brokkr-crash-home-");
-let server: { child: ChildProcess; url: string; output: () => string } | undefined;
+let server: ServerProcess | undefined;
 
 after(() => {
   const pid = server?.child.pid;
   if (pid !== undefined && server?.child.exitCode === null) for (const p of processTree(pid).reverse()) process.kill(p, "SIGKILL");
 });
 
-async function startServer(): Promise<NonNullable<typeof server>> {
-  const port = await freePort();
-  const mirror = getSettings().mirror;
-  const env: Record<string, string> = {
-    PATH: process.env["PATH"] ?? "/usr/bin:/bin",
-    HOME: home,
-    PORT: String(port),
-    HOST: "127.0.0.1",
-    BROKKR_DATA_DIR: dataDir,
-    BROKKR_CACHE_DIR: sharedCache(),
-    BROKKR_STATE_DIR: sharedState(),
-    BROKKR_UI: "off",
-    CI: "true",
-    ...(mirror ? { BROKKR_MIRROR: mirror } : {}),
-  };
-  const child = spawn(process.execPath, [join(repo, "web/server/main.ts")], {
-    cwd: repo,
-    env,
-    uid: isRoot ? nobody : undefined,
-    gid: isRoot ? nobody : undefined,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  trackChild(child);
-  let output = "";
-  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
-  const deadline = Date.now() + 120_000;
-  while (!output.includes("listening on")) {
-    if (child.exitCode !== null) throw new Error(`the server exited:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`the server did not start within 120 s:\n${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  server = { child, url: `http://127.0.0.1:${port}`, output: () => output };
+async function startServer(): Promise<ServerProcess> {
+  server = await spawnServer({ dataDir, home });
   return server;
 }
 
 /** SIGKILL, then wait until every process the server had started is gone too. */
-async function killServer(s: NonNullable<typeof server>): Promise<number[]> {
+async function killServer(s: ServerProcess): Promise<number[]> {
   const tree = processTree(s.child.pid!);
   const exited = new Promise((r) => s.child.once("exit", r));
   process.kill(s.child.pid!, "SIGKILL");

@@ -3,20 +3,18 @@
 // Debian's ipxe-qemu) PXE-boots it over HTTP to `login:`. The first script iPXE gets says the
 // image is being built; iPXE sleeps, asks again, and boots once the build is done.
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { isRoot, repo, sharedCache, sharedState, userDir } from "../../composer/e2e/helpers.ts";
+import { repo, userDir } from "../../composer/e2e/helpers.ts";
 import { bootTest } from "../../composer/src/qemu/boot-test.ts";
-import { trackChild } from "../../composer/src/qemu/reaper.ts";
-import { getSettings } from "../../composer/src/settings/index.ts";
 import { freePort } from "../lib/db/test-postgres.ts";
 import { readSse } from "../server/test-server.ts";
+import { spawnServer } from "./server-process.ts";
 
-const nobody = 65534;
 let server: ChildProcess | undefined;
-let serverOutput = "";
+let serverOutputOf = () => "";
 
 after(async () => {
   if (server?.pid !== undefined && server.exitCode === null && server.signalCode === null) {
@@ -29,37 +27,10 @@ after(async () => {
 });
 
 async function startServer(port: number): Promise<string> {
-  const mirror = getSettings().mirror;
-  const env: Record<string, string> = {
-    PATH: process.env["PATH"] ?? "/usr/bin:/bin",
-    HOME: userDir("brokkr-pxe-home-"),
-    PORT: String(port),
-    HOST: "127.0.0.1", // QEMU's user network reaches the host's loopback as 10.0.2.2
-    BROKKR_DATA_DIR: join(userDir("brokkr-pxe-data-"), "data"),
-    BROKKR_CACHE_DIR: sharedCache(),
-    BROKKR_STATE_DIR: sharedState(),
-    BROKKR_UI: "off",
-    CI: "true",
-    ...(mirror ? { BROKKR_MIRROR: mirror } : {}),
-  };
-  const child = spawn(process.execPath, [join(repo, "web/server/main.ts")], {
-    cwd: repo,
-    env,
-    uid: isRoot ? nobody : undefined,
-    gid: isRoot ? nobody : undefined,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  server = child;
-  trackChild(child); // killed by PID if this test process dies first
-  child.stdout?.on("data", (d: Buffer) => (serverOutput += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (serverOutput += d.toString()));
-  const deadline = Date.now() + 120_000;
-  while (!serverOutput.includes("listening on")) {
-    if (child.exitCode !== null) throw new Error(`the server exited:\n${serverOutput}`);
-    if (Date.now() > deadline) throw new Error(`the server did not start within 120 s:\n${serverOutput}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return `http://127.0.0.1:${port}`;
+  const running = await spawnServer({ port });
+  server = running.child;
+  serverOutputOf = running.output;
+  return running.url;
 }
 
 test("QEMU PXE-boots examples/minimal.yaml from the server to login:", { timeout: 900_000 }, async () => {
@@ -98,7 +69,7 @@ test("QEMU PXE-boots examples/minimal.yaml from the server to login:", { timeout
   });
   if (!result.ok) {
     assert.fail(
-      `${result.error?.message}\n--- console ---\n${result.output.slice(-4000)}\n--- server ---\n${serverOutput.slice(-4000)}`,
+      `${result.error?.message}\n--- console ---\n${result.output.slice(-4000)}\n--- server ---\n${serverOutputOf().slice(-4000)}`,
     );
   }
   for (const m of result.matched)

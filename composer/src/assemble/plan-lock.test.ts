@@ -4,31 +4,12 @@ import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import { type Catalog, loadCatalog } from "../catalog/index.ts";
 import { BrokkrError } from "../errors.ts";
+import { testPackage } from "../feeds/debian/test-package.ts";
 import type { BinaryPackage, LockEntry } from "../feeds/debian/types.ts";
 import { parseSpecValue } from "../spec/parse.ts";
 import { planPackages } from "./plan.ts";
 
-const pkg = (name: string, version: string, fields: Partial<BinaryPackage> = {}): BinaryPackage => ({
-  package: name,
-  version,
-  architecture: "amd64",
-  depends: "",
-  preDepends: "",
-  provides: "",
-  conflicts: "",
-  breaks: "",
-  priority: "optional",
-  essential: false,
-  multiArch: "",
-  section: "admin",
-  filename: `pool/main/${name}_${version}.deb`,
-  size: 1,
-  sha256: `${name}-${version}`.padEnd(64, "0").replace(/[^0-9a-f]/g, "a").slice(0, 64),
-  installedSize: 1,
-  description: "",
-  source: name,
-  ...fields,
-});
+const pkg = (name: string, version: string, fields: Partial<BinaryPackage> = {}): BinaryPackage => testPackage(name, { version, section: "admin", ...fields });
 
 const index: BinaryPackage[] = [
   pkg("systemd", "257-1", { depends: "libc6 (>= 2.36)" }),

@@ -2,29 +2,11 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { BrokkrError } from "../errors.ts";
 import type { BinaryPackage } from "../feeds/debian/types.ts";
+import { testPackage } from "../feeds/debian/test-package.ts";
 import { kernelParts } from "./plan.ts";
 
-const pkg = (name: string, fields: Partial<BinaryPackage> = {}): BinaryPackage => ({
-  package: name,
-  version: "7.2.13-1",
-  architecture: "riscv64",
-  depends: "",
-  preDepends: "",
-  provides: "",
-  conflicts: "",
-  breaks: "",
-  priority: "optional",
-  essential: false,
-  multiArch: "",
-  section: "kernel",
-  filename: `pool/main/l/linux/${name}.deb`,
-  size: 1,
-  sha256: "0".repeat(64),
-  installedSize: 1,
-  description: "",
-  source: "linux",
-  ...fields,
-});
+const pkg = (name: string, fields: Partial<BinaryPackage> = {}): BinaryPackage =>
+  testPackage(name, { version: "7.2.13-1", architecture: "riscv64", section: "kernel", source: "linux", ...fields });
 
 const abi = "7.2.13+deb14-riscv64";
 // As sid's Packages index has it (Depends copied from the real stanza).

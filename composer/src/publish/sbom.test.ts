@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { Ajv } from "ajv";
 import type { BinaryPackage } from "../feeds/debian/types.ts";
+import { testPackage } from "../feeds/debian/test-package.ts";
 import { writeTar } from "../rootfs/deb-fixture.ts";
 import { copyrightsOf, purlOf, sbomDocument, sbomJson } from "./sbom.ts";
 
@@ -11,27 +12,7 @@ const schema = JSON.parse(readFileSync(new URL("./fixtures/spdx-schema-2.3.json"
 const validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
 
 function pkg(name: string, fields: Partial<BinaryPackage> = {}): BinaryPackage {
-  return {
-    package: name,
-    version: "1.0-1",
-    architecture: "amd64",
-    depends: "",
-    preDepends: "",
-    provides: "",
-    conflicts: "",
-    breaks: "",
-    priority: "optional",
-    essential: false,
-    multiArch: "",
-    section: "misc",
-    filename: `pool/main/${name[0]}/${name}/${name}_1.0-1_amd64.deb`,
-    size: 1000,
-    sha256: name.padEnd(64, "0").replace(/[^0-9a-f]/g, "a").slice(0, 64),
-    installedSize: 4,
-    description: name,
-    source: name,
-    ...fields,
-  };
+  return testPackage(name, { version: "1.0-1", filename: `pool/main/${name[0]}/${name}/${name}_1.0-1_amd64.deb`, ...fields });
 }
 
 const dep5 = (license: string, extra = "") =>

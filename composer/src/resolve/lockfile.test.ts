@@ -2,31 +2,13 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { BrokkrError } from "../errors.ts";
 import type { BinaryPackage } from "../feeds/debian/types.ts";
+import { testPackage } from "../feeds/debian/test-package.ts";
 import { fromLock, toLock } from "./lockfile.ts";
 import { buildIndex } from "./package-index.ts";
 import { resolvePackages } from "./solver.ts";
 
 function pkg(name: string, version: string, architecture = "amd64", depends = ""): BinaryPackage {
-  return {
-    package: name,
-    version,
-    architecture,
-    depends,
-    preDepends: "",
-    provides: "",
-    conflicts: "",
-    breaks: "",
-    priority: "optional",
-    essential: false,
-    multiArch: "",
-    section: "misc",
-    filename: `pool/main/${name}_${version}_${architecture}.deb`,
-    size: 100,
-    sha256: `${name}${version}${architecture}`.replace(/[^a-f0-9]/g, "a").padEnd(64, "0"),
-    installedSize: 1,
-    description: name,
-    source: name,
-  };
+  return testPackage(name, { version, architecture, depends });
 }
 
 const index = [

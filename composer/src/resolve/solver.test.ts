@@ -2,33 +2,14 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { BrokkrError } from "../errors.ts";
 import type { BinaryPackage } from "../feeds/debian/types.ts";
+import { testPackage } from "../feeds/debian/test-package.ts";
 import { checkClosure } from "./closure.ts";
 import { buildIndex } from "./package-index.ts";
 import { type ResolveRequest, resolvePackages } from "./solver.ts";
 
 function pkg(spec: string, fields: Partial<BinaryPackage> = {}): BinaryPackage {
   const [name, version = "1.0", architecture = "amd64"] = spec.split(" ");
-  return {
-    package: name!,
-    version,
-    architecture,
-    depends: "",
-    preDepends: "",
-    provides: "",
-    conflicts: "",
-    breaks: "",
-    priority: "optional",
-    essential: false,
-    multiArch: "",
-    section: "misc",
-    filename: `pool/main/${name}_${version}_${architecture}.deb`,
-    size: 1000,
-    sha256: `${name}-${version}-${architecture}`.padEnd(64, "0"),
-    installedSize: 4,
-    description: name!,
-    source: name!,
-    ...fields,
-  };
+  return testPackage(name!, { version, architecture, ...fields });
 }
 
 /** Solves and checks the result with the independent closure checker; returns the chosen "name version" list. */
