@@ -22,6 +22,7 @@ export function limitsOf(s: Settings): ServiceLimits {
     queueTotal: s.queueMax,
     queuePerClient: s.queuePerClient,
     writesPerMinute: s.writesPerMinute,
+    missesPerMinute: s.missesPerMinute,
     buildSeconds: s.buildTimeoutSeconds,
     buildMemoryBytes: s.buildMemoryMb * MiB,
     buildPackages: s.buildMaxPackages,

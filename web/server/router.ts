@@ -9,6 +9,7 @@ import { deleteSchematic } from "./access-api.ts";
 import { getAsset, getAssetFile, postAsset } from "./assets-api.ts";
 import { cancelBuild, findBuild, findSchematic, getBuild, getSchematic, listBuilds, postBuild, postSchematic } from "./api.ts";
 import { requestClient } from "./client-limits.ts";
+import { WriteWindow } from "../lib/service/limits.ts";
 import { checkRequest, type GuardOptions, setSecurityHeaders } from "./guard.ts";
 import { badRequest, decodeSegment, notFound, sendError, sendJson } from "./http-util.ts";
 import { streamLog } from "./log-stream.ts";
@@ -126,9 +127,32 @@ export interface RouterOptions {
 }
 
 export function createRouter(svc: BrokkrService, ui: UiHandler, opts: RouterOptions = {}): (req: IncomingMessage, res: ServerResponse) => void {
+  const misses = new WriteWindow();
   return (req, res) => {
-    void dispatch(svc, ui, opts, req, res).catch((err: unknown) => sendError(req, res, err));
+    // A client that keeps asking for ids that don't exist (guessing, or a flood of random ones)
+    // makes a database lookup each time: past its miss budget it gets 429 without one.
+    const client = requestClient(req, svc.limits);
+    if (missesOf(misses, client) > svc.limits.missesPerMinute) {
+      sendError(req, res, missBudgetError(svc.limits.missesPerMinute));
+      return;
+    }
+    void dispatch(svc, ui, opts, req, res).catch((err: unknown) => {
+      if (err instanceof BrokkrError && err.code === "service.not-found") misses.record(client);
+      sendError(req, res, err);
+    });
   };
+}
+
+/** The client's misses in the last minute, without counting a new one. */
+function missesOf(w: WriteWindow, client: string): number {
+  return w.count(client);
+}
+
+function missBudgetError(limit: number): BrokkrError {
+  return new BrokkrError("service.rate-limited", `more than ${limit} requests for things that do not exist in the last minute`, {
+    hint: "check the ids you ask for; try again in a minute",
+    details: { retryAfter: 60 },
+  });
 }
 
 // A plain origin-form target ("/a/b?x=1": no dot segment, escape or odd character) means the

@@ -29,6 +29,7 @@ export interface TestServerOptions {
 const testLimits: ServiceLimits = {
   ...defaultLimits,
   writesPerMinute: 1e6,
+  missesPerMinute: 1e6,
   queuePerClient: 1e6,
   streamsPerClient: 1e4,
   connectionsPerClient: 1e4,

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { guestFor } from "../qemu/firmware.ts";
-import { rereadSettings } from "../settings/index.ts";
+import { getSettings, rereadSettings } from "../settings/index.ts";
 import { PROTOCOLS } from "../terms/patterns.ts";
 import { loadAssembler } from "./assemble.ts";
 import { chainAvailability } from "./availability.ts";
@@ -27,7 +27,8 @@ test("QEMU's guest settings come from the chain: Xen's dom0 needs 2 GiB and no S
 });
 
 test("availability: Limine is unavailable without its files, with the directory named", async () => {
-  const saved = { dir: process.env["BROKKR_LIMINE_DIR"], url: process.env["BROKKR_LIMINE_URL"] };
+  // Put back what the settings had (the environment is read through them only).
+  const saved = { dir: getSettings().limineDir, url: getSettings().limineUrl };
   const empty = mkdtempSync(join(tmpdir(), "brokkr-limine-"));
   try {
     delete process.env["BROKKR_LIMINE_URL"];
@@ -41,10 +42,9 @@ test("availability: Limine is unavailable without its files, with the directory 
     rereadSettings();
     assert.deepEqual((await chainAvailability()).find((s) => s.protocol === "limine"), { protocol: "limine", buildable: true });
   } finally {
-    for (const [k, v] of [["BROKKR_LIMINE_DIR", saved.dir], ["BROKKR_LIMINE_URL", saved.url]] as const) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
+    process.env["BROKKR_LIMINE_DIR"] = saved.dir;
+    if (saved.url === undefined) delete process.env["BROKKR_LIMINE_URL"];
+    else process.env["BROKKR_LIMINE_URL"] = saved.url;
     rereadSettings();
     rmSync(empty, { recursive: true, force: true });
   }

@@ -45,6 +45,7 @@ export const settingsTable = {
   queueMax: int("BROKKR_QUEUE_MAX", { scope: "server", default: 100, min: 1, max: 1_000_000, description: "builds queued or running at once, over all clients (then 429)" }),
   queuePerClient: int("BROKKR_QUEUE_PER_CLIENT", { scope: "server", default: 4, min: 1, max: 1_000_000, description: "builds queued or running at once for one client: its token, else its address (then 429)" }),
   writesPerMinute: int("BROKKR_WRITES_PER_MINUTE", { scope: "server", default: 60, min: 1, max: 1_000_000, description: "write requests (schematics, builds, uploads, cancels) per client per minute (then 429)" }),
+  missesPerMinute: int("BROKKR_MISSES_PER_MINUTE", { scope: "server", default: 120, min: 1, max: 1_000_000, description: "requests answered 404 per client per minute (guessing ids); past it 429 without a database lookup" }),
   buildTimeoutSeconds: int("BROKKR_BUILD_TIMEOUT_SECONDS", { scope: "server", default: 1800, min: 10, max: 86_400, description: "wall time of one build; past it the build is killed (`build.time-limit`)" }),
   buildMemoryMb: int("BROKKR_BUILD_MEMORY_MB", { scope: "server", default: 4096, min: 64, max: 10_000_000, description: "resident memory of one build's whole process tree, polled; past it the build is killed (`build.memory-limit`)" }),
   buildMaxPackages: int("BROKKR_BUILD_MAX_PACKAGES", { scope: "server", default: 2000, min: 1, max: 1_000_000, description: "packages in one image (`build.too-large`)" }),

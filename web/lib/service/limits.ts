@@ -9,6 +9,8 @@ export interface ServiceLimits {
   queuePerClient: number;
   /** Write requests (schematics, builds, uploads, cancels) per client per minute. */
   writesPerMinute: number;
+  /** Requests answered 404 per client per minute, before further requests get 429. */
+  missesPerMinute: number;
   /** Wall time of one build. */
   buildSeconds: number;
   /** Resident memory of a build's whole process tree (the builder and its xz/zstd helpers). */
@@ -34,6 +36,7 @@ export const defaultLimits: ServiceLimits = {
   queueTotal: 100,
   queuePerClient: 4,
   writesPerMinute: 60,
+  missesPerMinute: 120,
   buildSeconds: 30 * 60,
   buildMemoryBytes: 4 * 1024 ** 3,
   buildPackages: 2000,
@@ -66,6 +69,12 @@ export class WriteWindow {
   constructor(windowMs = 60_000, maxClients = 100_000) {
     this.windowMs = windowMs;
     this.maxClients = maxClients;
+  }
+
+  /** How many `client` made in the window, without recording one. */
+  count(client: string, now = Date.now()): number {
+    const since = now - this.windowMs;
+    return (this.times.get(client) ?? []).filter((t) => t > since).length;
   }
 
   /** Records a write now and answers how many `client` made in the window, this one included. */
