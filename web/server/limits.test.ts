@@ -114,3 +114,12 @@ test("log streams per client are bounded", async () => {
   assert.equal(third.status, 429);
   for (const c of controllers) c.abort();
 });
+
+test("a client asking for unknown ids past its miss budget gets 429 before any lookup", async () => {
+  await start({ missesPerMinute: 3 });
+  const unknown = `/api/schematics/${"e".repeat(64)}`;
+  for (let i = 0; i < 4; i++) assert.equal((await call(unknown)).status, 404);
+  const over = await call(unknown);
+  assert.equal(over.status, 429);
+  assert.ok(Number(over.headers.get("retry-after")) > 0);
+});
