@@ -102,6 +102,9 @@ Lookups: \`GET /api/schematics/<id>\` by wrk, 100 connections for 5 s, first alo
 | 100 clients + 20 hostile | ${ms(loud.p50)} | ${ms(loud.p99)} | ${loud.requests} | p99 ≤ 50 ms |
 
 Hostile answers by status: ${Object.entries(answers).map(([k, n]) => `${k}: ${n}`).join(", ")} (${fives} were 5xx).
+The hostile clients connect from 127.0.0.2 (the server tells them apart from wrk's 127.0.0.1, as it would a
+stranger's address) and run on the same two cores as the server and wrk: part of the p99 under attack is the
+attacker's own load generator taking CPU from the server on this machine.
 `;
   } finally {
     await server.close();
