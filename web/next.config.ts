@@ -1,5 +1,6 @@
-// Next.js for Brokkr's web UI. The app imports the composer's TypeScript straight from
-// ../composer/src (with .ts extensions). The repository root, which Next finds by its
+// Next.js for Brokkr's web UI. The app imports the composer by package name:
+// @brokkr/composer/browser in pages and components, @brokkr/composer on the server. The workspace
+// symlink points at the composer's TypeScript, and the repository root, which Next finds by its
 // package-lock.json, is Turbopack's root, so those files compile like the app's own.
 import type { NextConfig } from "next";
 

@@ -1,7 +1,7 @@
 // The browser entry stays browser-safe: every module it reaches imports only relative modules and
 // the pure packages below, never node:*; and both entries load by the package's name.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { test } from "node:test";
 
@@ -40,4 +40,24 @@ test("@brokkr/composer and @brokkr/composer/browser load by name", async () => {
   assert.equal(typeof node.build, "function");
   assert.equal(typeof node.errataVersion, "number");
   assert.equal(typeof (browser as Record<string, unknown>)["build"], "undefined");
+});
+
+test("the web imports the composer by package name only, never composer/src/…", () => {
+  const web = join(import.meta.dirname, "../../web");
+  const deep: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, e.name);
+      if (e.isDirectory()) {
+        if (e.name !== "node_modules" && e.name !== ".next") walk(path);
+      } else if (/\.(ts|tsx|js|mjs)$/.test(e.name)) {
+        const text = readFileSync(path, "utf8");
+        for (const m of text.matchAll(/(?:from\s+|import\(\s*(?:\/\*.*?\*\/\s*)*)"([^"]*composer\/src[^"]*)"/g)) {
+          deep.push(`${relative(web, path)}: ${m[1]}`);
+        }
+      }
+    }
+  };
+  walk(web);
+  assert.deepEqual(deep, [], "import from @brokkr/composer (Node) or @brokkr/composer/browser (pages, components)");
 });

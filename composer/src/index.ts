@@ -16,3 +16,8 @@ export { attachmentOf, type BootTestOptions, type BootTestResult, bootTest } fro
 export { trackChild } from "./qemu/reaper.ts";
 export { type RemoteBuildOptions, type RemoteBuildResult, remoteBuild } from "./remote.ts";
 export { getSettings, rereadSettings, resolveSettings, type Settings, settingsTable } from "./settings/index.ts";
+export { loadSplash } from "./assemble/branding.ts";
+export { checksumsNote } from "./publish/checksums.ts";
+export { writeSignedSums } from "./publish/sign-build.ts";
+export { loadOrCreateSigningKey, publicKeyOf, signingKeyName } from "./publish/signing-key.ts";
+export { verifyDownload } from "./publish/verify.ts";

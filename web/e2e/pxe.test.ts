@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { repo, userDir } from "../../composer/e2e/helpers.ts";
-import { bootTest } from "../../composer/src/qemu/boot-test.ts";
+import { bootTest } from "@brokkr/composer";
 import { freePort } from "../lib/db/test-postgres.ts";
 import { readSse } from "../server/test-server.ts";
 import { spawnServer } from "./server-process.ts";

@@ -3,8 +3,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { isRoot, repo, sharedCache, sharedState, userDir } from "../../composer/e2e/helpers.ts";
-import { trackChild } from "../../composer/src/qemu/reaper.ts";
-import { getSettings } from "../../composer/src/settings/index.ts";
+import { trackChild } from "@brokkr/composer";
+import { getSettings } from "@brokkr/composer";
 import { freePort } from "../lib/db/test-postgres.ts";
 
 const nobody = 65534;

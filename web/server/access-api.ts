@@ -2,7 +2,7 @@
 // the token that first created it may delete it; without tokens, only a client on this machine
 // (loopback), since anyone else who can reach the server is a stranger.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { BrokkrError } from "../../composer/src/errors.ts";
+import { BrokkrError } from "@brokkr/composer";
 import type { BrokkrService } from "../lib/service/types.ts";
 import { findSchematic } from "./api.ts";
 import type { Caller } from "./router.ts";

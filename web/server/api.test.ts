@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { parse } from "yaml";
-import { getSettings } from "../../composer/src/settings/index.ts";
+import { getSettings } from "@brokkr/composer";
 import { createFakeBuilder, fakeDisk } from "../lib/builds/fake-builder.ts";
 import { readSse, startTestServer } from "./test-server.ts";
 

@@ -3,12 +3,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { stringify } from "yaml";
 import { z } from "zod";
-import { BrokkrError } from "../../composer/src/errors.ts";
-import type { LockEntry } from "../../composer/src/feeds/debian/types.ts";
-import { parseYamlText } from "../../composer/src/spec/index.ts";
-import { depthProblem } from "../../composer/src/spec/depth.ts";
-import { LIMITS } from "../../composer/src/spec/limits.ts";
-import { debianPackagePattern } from "../../composer/src/terms/patterns.ts";
+import { BrokkrError } from "@brokkr/composer";
+import type { LockEntry } from "@brokkr/composer";
+import { parseYamlText } from "@brokkr/composer";
+import { depthProblem } from "@brokkr/composer";
+import { LIMITS } from "@brokkr/composer";
+import { debianPackagePattern } from "@brokkr/composer";
 import { isBuildId, isSchematicId } from "../lib/service/ids.ts";
 import { hasSecrets, redactSpec } from "../lib/spec/redact.ts";
 import type { BrokkrService, BuildRecord, SchematicRecord } from "../lib/service/types.ts";

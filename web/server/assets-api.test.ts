@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { after, before, test } from "node:test";
 import sharp from "sharp";
-import { readBmpInfo } from "../../composer/src/formats/bmp.ts";
+import { readBmpInfo } from "@brokkr/composer";
 import { startTestServer } from "./test-server.ts";
 
 let server: Awaited<ReturnType<typeof startTestServer>>;

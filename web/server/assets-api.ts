@@ -2,7 +2,7 @@
 // multipart/form-data file field) and answers the converted splash's ID; GET serves the splash
 // BMP and the thumbnail from the store.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { BrokkrError } from "../../composer/src/errors.ts";
+import { BrokkrError } from "@brokkr/composer";
 import { isSha256 } from "../lib/service/ids.ts";
 import type { AssetRecord, BrokkrService } from "../lib/service/types.ts";
 import { badRequest, mediaType, notFound, readBody, sendJson } from "./http-util.ts";

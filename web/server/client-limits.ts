@@ -3,7 +3,7 @@
 // which must hold across processes, count in the database (image-service.ts).
 import type { IncomingMessage, Server } from "node:http";
 import type { Socket } from "node:net";
-import { BrokkrError } from "../../composer/src/errors.ts";
+import { BrokkrError } from "@brokkr/composer";
 import { clientOf, type ServiceLimits } from "../lib/service/limits.ts";
 
 /** Who a request comes from: the access layer's token identity when it set one, else the IP. */

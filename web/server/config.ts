@@ -1,6 +1,6 @@
 // The server's settings: the server lines of the one settings table (composer/src/settings).
 import { fileURLToPath } from "node:url";
-import type { Settings } from "../../composer/src/settings/index.ts";
+import type { Settings } from "@brokkr/composer";
 import type { ServiceLimits } from "../lib/service/limits.ts";
 import type { StoreSettings } from "../lib/store/create-store.ts";
 

@@ -5,7 +5,7 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { test } from "node:test";
-import { getSettings } from "../../composer/src/settings/index.ts";
+import { getSettings } from "@brokkr/composer";
 import { createFakeBuilder } from "../lib/builds/fake-builder.ts";
 import { startTestServer } from "./test-server.ts";
 

@@ -4,7 +4,7 @@
 // headers that keep browsers from sniffing, framing or leaking referrers.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isIP } from "node:net";
-import { BrokkrError } from "../../composer/src/errors.ts";
+import { BrokkrError } from "@brokkr/composer";
 
 export interface GuardOptions {
   /** Host names answered ("*.lan" matches any name under lan); undefined = any. */

@@ -1,6 +1,6 @@
 // Small helpers of the plain HTTP layer: JSON answers, the one error shape, bounded bodies.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { BrokkrError, errorToJson, httpStatusOf } from "../../composer/src/errors.ts";
+import { BrokkrError, errorToJson, httpStatusOf } from "@brokkr/composer";
 
 export const maxBodyBytes = 1024 * 1024;
 

@@ -1,7 +1,7 @@
 // The Brokkr server: `node web/server/main.ts`. Its settings (PORT, BROKKR_DATA_DIR, ...) are
 // the server lines of composer/src/settings/table.ts, documented in web/README.md.
-import { formatError } from "../../composer/src/errors.ts";
-import { getSettings } from "../../composer/src/settings/index.ts";
+import { formatError } from "@brokkr/composer";
+import { getSettings } from "@brokkr/composer";
 import { limitsOf } from "./config.ts";
 import { startServer } from "./start.ts";
 

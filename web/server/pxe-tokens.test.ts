@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { getSettings } from "../../composer/src/settings/index.ts";
+import { getSettings } from "@brokkr/composer";
 import { runTokenCommand } from "../lib/auth/token-command.ts";
 import { createFakeBuilder } from "../lib/builds/fake-builder.ts";
 import { startTestServer } from "./test-server.ts";

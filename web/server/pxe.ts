@@ -3,13 +3,13 @@
 // starts one and answers a script that waits and asks again, so a machine can be switched on
 // before its image exists. URLs are absolute, from the request's Host header, as the client
 // reached us (a QEMU user-network guest sees the host as 10.0.2.2).
-import { assertSafe, ipxeEchoText, ipxeWord, UnsafeValueError } from "../../composer/src/terms/output-languages.ts";
+import { assertSafe, ipxeEchoText, ipxeWord, UnsafeValueError } from "@brokkr/composer";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { BrokkrService, BuildRecord } from "../lib/service/types.ts";
 import { findSchematic } from "./api.ts";
 import { requestClient } from "./client-limits.ts";
 import { type Access, tokenOf } from "../lib/auth/access.ts";
-import { getSettings } from "../../composer/src/settings/index.ts";
+import { getSettings } from "@brokkr/composer";
 import { badRequest } from "./http-util.ts";
 
 export const retrySeconds = 10;

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
-import { getSettings } from "../../composer/src/settings/index.ts";
+import { getSettings } from "@brokkr/composer";
 import { createFakeBuilder } from "../lib/builds/fake-builder.ts";
 import { openDatabase } from "../lib/db/client.ts";
 import * as repo from "../lib/db/repo.ts";

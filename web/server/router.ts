@@ -2,7 +2,7 @@
 // Paths under our prefixes never reach Next: an unknown one is a JSON 404, a known one with
 // the wrong method a 405.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { BrokkrError } from "../../composer/src/errors.ts";
+import { BrokkrError } from "@brokkr/composer";
 import { type Access, type Identity, tokenOf } from "../lib/auth/access.ts";
 import type { BrokkrService } from "../lib/service/types.ts";
 import { deleteSchematic } from "./access-api.ts";

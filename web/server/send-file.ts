@@ -6,7 +6,7 @@
 import { open, stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { pipeline } from "node:stream/promises";
-import { BrokkrError } from "../../composer/src/errors.ts";
+import { BrokkrError } from "@brokkr/composer";
 import type { BlobStore } from "../lib/store/types.ts";
 import type { ArtifactRecord } from "../lib/service/types.ts";
 import { sendError } from "./http-util.ts";

@@ -3,7 +3,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { type Catalog, loadCatalog } from "../../composer/src/catalog/index.ts";
+import { type Catalog, loadCatalog } from "@brokkr/composer";
 import { Access } from "../lib/auth/access.ts";
 import { listenControl } from "../lib/auth/control-socket.ts";
 import { setAccess } from "../lib/auth/registry.ts";
@@ -21,8 +21,8 @@ import { limitConnections } from "./client-limits.ts";
 import { guardOptions } from "./guard.ts";
 import { createRouter } from "./router.ts";
 import { formatGcReport } from "../lib/gc/collect.ts";
-import { formatError } from "../../composer/src/errors.ts";
-import { getSettings } from "../../composer/src/settings/index.ts";
+import { formatError } from "@brokkr/composer";
+import { getSettings } from "@brokkr/composer";
 import { loadUi, notBuilt } from "./ui.ts";
 
 export interface RunningServer {

@@ -8,10 +8,10 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import * as openpgp from "openpgp";
-import { checksumsNote } from "../../composer/src/publish/checksums.ts";
-import { writeSignedSums } from "../../composer/src/publish/sign-build.ts";
-import { loadOrCreateSigningKey } from "../../composer/src/publish/signing-key.ts";
-import { verifyDownload } from "../../composer/src/publish/verify.ts";
+import { checksumsNote } from "@brokkr/composer";
+import { writeSignedSums } from "@brokkr/composer";
+import { loadOrCreateSigningKey } from "@brokkr/composer";
+import { verifyDownload } from "@brokkr/composer";
 import type { Builder } from "../lib/builds/builder.ts";
 import { startTestServer } from "./test-server.ts";
 

@@ -1,4 +1,4 @@
-import type { ImageSpec } from "../../../composer/src/spec/image-spec.ts";
+import type { ImageSpec } from "@brokkr/composer/browser";
 import { loginWays } from "../../lib/spec/login.ts";
 import { qemuCommand } from "../../lib/view/qemu-command.ts";
 import { CopyButton } from "../ui/copy-button.tsx";

@@ -1,5 +1,5 @@
-import type { Driver } from "../../../composer/src/catalog/models.ts";
-import { ARCHES } from "../../../composer/src/terms/patterns.ts";
+import type { Driver } from "@brokkr/composer/browser";
+import { ARCHES } from "@brokkr/composer/browser";
 
 export function DriverTable({ drivers }: { drivers: Driver[] }) {
   return (

@@ -1,5 +1,5 @@
-import type { Kernel } from "../../../composer/src/catalog/models.ts";
-import { ARCHES, PROTOCOLS } from "../../../composer/src/terms/patterns.ts";
+import type { Kernel } from "@brokkr/composer/browser";
+import { ARCHES, PROTOCOLS } from "@brokkr/composer/browser";
 
 export function KernelTable({ kernels }: { kernels: Kernel[] }) {
   return (

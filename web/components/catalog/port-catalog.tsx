@@ -1,4 +1,4 @@
-import type { Port } from "../../../composer/src/catalog/models.ts";
+import type { Port } from "@brokkr/composer/browser";
 
 export function PortCatalog({ ports }: { ports: Port[] }) {
   const categories = [...new Set(ports.map((p) => p.category))];

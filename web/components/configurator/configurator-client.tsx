@@ -1,6 +1,6 @@
 "use client";
 // The configurator: the steps on the left, the live spec on the right.
-import type { ImageSpec } from "../../../composer/src/spec/image-spec.ts";
+import type { ImageSpec } from "@brokkr/composer/browser";
 import type { CatalogData } from "../../lib/data/catalog-data.ts";
 import { ConfiguratorProvider } from "./configurator-context.tsx";
 import type { CreateAndBuild } from "./create-build.tsx";

@@ -2,9 +2,9 @@
 // The configurator's state: one spec (defaults applied), the catalog, and the verdict of the
 // live check. Steps read and change it through useConfigurator() instead of props.
 import { createContext, useCallback, useContext, useMemo, useState } from "react";
-import type { Catalog } from "../../../composer/src/catalog/models.ts";
-import type { Problem } from "../../../composer/src/errors.ts";
-import type { ImageSpec } from "../../../composer/src/spec/image-spec.ts";
+import type { Catalog } from "@brokkr/composer/browser";
+import type { Problem } from "@brokkr/composer/browser";
+import type { ImageSpec } from "@brokkr/composer/browser";
 import { type CatalogData, toCatalog } from "../../lib/data/catalog-data.ts";
 import { checkInBrowser } from "../../lib/spec/check-spec.ts";
 import { specFromAddressBar, useFormUrl } from "./use-form-url.ts";

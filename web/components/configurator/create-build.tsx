@@ -2,7 +2,7 @@
 // "Create schematic & build": the server action stores the spec, starts a build and redirects
 // to the build page; a refusal (the service checks the spec again) is shown here.
 import { startTransition, useActionState } from "react";
-import type { ImageSpec } from "../../../composer/src/spec/image-spec.ts";
+import type { ImageSpec } from "@brokkr/composer/browser";
 import type { ActionFailure } from "../../lib/actions/action-result.ts";
 import { useConfigurator } from "./configurator-context.tsx";
 

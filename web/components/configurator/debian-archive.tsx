@@ -1,5 +1,5 @@
 "use client";
-import { COMPONENTS } from "../../../composer/src/spec/image-spec.ts";
+import { COMPONENTS } from "@brokkr/composer/browser";
 import { Choice } from "./choice.tsx";
 import { useConfigurator } from "./configurator-context.tsx";
 import { FieldProblems, useFieldAria } from "./field-problems.tsx";

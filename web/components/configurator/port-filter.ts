@@ -1,4 +1,4 @@
-import type { Port } from "../../../composer/src/catalog/models.ts";
+import type { Port } from "@brokkr/composer/browser";
 
 /** Every word of the query must appear in the id, category, description or a package name. */
 export function matchesQuery(port: Port, query: string): boolean {

@@ -2,7 +2,7 @@
 // The schematic ID of the spec as it stands, computed in the browser by the composer's own code;
 // only a valid spec has one.
 import { useMemo } from "react";
-import { schematicId } from "../../../composer/src/spec/schematic-id.ts";
+import { schematicId } from "@brokkr/composer/browser";
 import { CopyButton } from "../ui/copy-button.tsx";
 import { useConfigurator } from "./configurator-context.tsx";
 

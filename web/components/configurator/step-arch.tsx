@@ -1,5 +1,5 @@
 "use client";
-import { ARCHES, type Arch } from "../../../composer/src/terms/patterns.ts";
+import { ARCHES, type Arch } from "@brokkr/composer/browser";
 import { Choice } from "./choice.tsx";
 import { useConfigurator } from "./configurator-context.tsx";
 import { FieldProblems } from "./field-problems.tsx";

@@ -1,5 +1,5 @@
 "use client";
-import { PROTOCOLS, type Protocol } from "../../../composer/src/terms/patterns.ts";
+import { PROTOCOLS, type Protocol } from "@brokkr/composer/browser";
 import { whyNotFirmware, whyNotProtocol } from "../../lib/spec/choices.ts";
 import { Choice } from "./choice.tsx";
 import { CmdlineInput } from "./cmdline-input.tsx";

@@ -1,5 +1,5 @@
 "use client";
-import type { Driver } from "../../../composer/src/catalog/models.ts";
+import type { Driver } from "@brokkr/composer/browser";
 import { whyNotDriver } from "../../lib/spec/choices.ts";
 import { Choice } from "./choice.tsx";
 import { useConfigurator } from "./configurator-context.tsx";

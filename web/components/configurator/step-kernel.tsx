@@ -1,5 +1,5 @@
 "use client";
-import { ARCHES } from "../../../composer/src/terms/patterns.ts";
+import { ARCHES } from "@brokkr/composer/browser";
 import { whyNotKernel } from "../../lib/spec/choices.ts";
 import { Choice } from "./choice.tsx";
 import { useConfigurator } from "./configurator-context.tsx";

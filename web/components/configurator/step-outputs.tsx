@@ -1,5 +1,5 @@
 "use client";
-import { OUTPUTS, type Output } from "../../../composer/src/spec/image-spec.ts";
+import { OUTPUTS, type Output } from "@brokkr/composer/browser";
 import { whyNotOutput } from "../../lib/spec/choices.ts";
 import { Choice } from "./choice.tsx";
 import { useConfigurator } from "./configurator-context.tsx";

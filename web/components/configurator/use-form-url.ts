@@ -3,7 +3,7 @@
 // a flood of history updates) and the password hashes in local storage. The first state comes
 // from the address bar, so crash recovery ("Try again") and the back button find the form as it was.
 import { useEffect, useRef } from "react";
-import type { ImageSpec } from "../../../composer/src/spec/image-spec.ts";
+import type { ImageSpec } from "@brokkr/composer/browser";
 import { restoreSecrets, saveSecrets } from "../../lib/spec/form-secrets.ts";
 import { decodeSpecParam, encodeSpecParam, SPEC_PARAM } from "../../lib/spec/spec-url.ts";
 

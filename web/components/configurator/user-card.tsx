@@ -1,5 +1,5 @@
 "use client";
-import type { User } from "../../../composer/src/spec/image-spec.ts";
+import type { User } from "@brokkr/composer/browser";
 import { useConfigurator } from "./configurator-context.tsx";
 import { FieldProblems, useFieldAria } from "./field-problems.tsx";
 import { ListInput } from "./list-input.tsx";

@@ -4,9 +4,9 @@
 // would report is listed here, apart from the form's own status; one that only breaks catalog
 // rules loads, and the form shows those problems where they belong.
 import { useState } from "react";
-import type { Problem } from "../../../composer/src/errors.ts";
-import { checkSpecValue } from "../../../composer/src/spec/check.ts";
-import { parseYamlText } from "../../../composer/src/spec/parse.ts";
+import type { Problem } from "@brokkr/composer/browser";
+import { checkSpecValue } from "@brokkr/composer/browser";
+import { parseYamlText } from "@brokkr/composer/browser";
 import { HintText } from "../ui/hint-text.tsx";
 import { useConfigurator } from "./configurator-context.tsx";
 

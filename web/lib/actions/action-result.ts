@@ -1,5 +1,5 @@
 // What a server action hands back to the form when it could not go on. A success redirects.
-import { errorToJson, isBrokkrError, type Problem } from "../../../composer/src/errors.ts";
+import { errorToJson, isBrokkrError, type Problem } from "@brokkr/composer/browser";
 
 export interface ActionFailure {
   message: string;

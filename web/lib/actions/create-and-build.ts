@@ -2,7 +2,7 @@
 // Stores the spec as a schematic (the service checks it again: the browser is not trusted),
 // starts its build and goes to the build page.
 import { redirect } from "next/navigation";
-import type { ImageSpec } from "../../../composer/src/spec/image-spec.ts";
+import type { ImageSpec } from "@brokkr/composer/browser";
 import { getService } from "../service/registry.ts";
 import { type ActionFailure, toFailure } from "./action-result.ts";
 import { actionCaller } from "./caller.ts";

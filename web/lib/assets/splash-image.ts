@@ -2,8 +2,8 @@
 // BMP, the format systemd-stub draws — and a PNG thumbnail for the UI. sharp decodes and
 // scales; it cannot write BMP, so the header is ours (composer/src/formats/bmp.ts).
 import sharp from "sharp";
-import { BrokkrError } from "../../../composer/src/errors.ts";
-import { writeBmp24 } from "../../../composer/src/formats/bmp.ts";
+import { BrokkrError } from "@brokkr/composer";
+import { writeBmp24 } from "@brokkr/composer";
 
 /** Larger inputs are refused before decoding: a small file can declare a huge canvas. */
 export const maxInputPixels = 4096 * 4096;

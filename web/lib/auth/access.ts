@@ -3,7 +3,7 @@
 // then binds to loopback (see web/server/config.ts). The token comes as `Authorization: Bearer`
 // (CLI, CI) or in the UI's session cookie; it is never logged.
 import { eq } from "drizzle-orm";
-import { BrokkrError } from "../../../composer/src/errors.ts";
+import { BrokkrError } from "@brokkr/composer";
 import { schematicOwners } from "../db/access-schema.ts";
 import type { Db } from "../db/client.ts";
 import { countTokens, createToken, findToken, listTokens, revokeToken, type TokenInfo } from "./tokens.ts";

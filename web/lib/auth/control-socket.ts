@@ -5,7 +5,7 @@
 import { chmod, mkdir, rm } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { join } from "node:path";
-import { BrokkrError, httpStatusOf } from "../../../composer/src/errors.ts";
+import { BrokkrError, httpStatusOf } from "@brokkr/composer";
 import type { Access } from "./access.ts";
 
 export function controlSocketPath(dataDir: string): string {

@@ -5,7 +5,7 @@
 //   CLI opens <data dir>/pglite itself (the server is stopped).
 import { request } from "node:http";
 import { join } from "node:path";
-import { BrokkrError, type ErrorCode } from "../../../composer/src/errors.ts";
+import { BrokkrError, type ErrorCode } from "@brokkr/composer";
 import { openDatabase } from "../db/client.ts";
 import { Access } from "./access.ts";
 import { controlSocketPath } from "./control-socket.ts";

@@ -2,7 +2,7 @@
 // "brokkr_" + 43 base64url characters (256 random bits), printed once by `brokkr token create`.
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import { asc, count, eq } from "drizzle-orm";
-import { BrokkrError } from "../../../composer/src/errors.ts";
+import { BrokkrError } from "@brokkr/composer";
 import { tokens } from "../db/access-schema.ts";
 import type { Db } from "../db/client.ts";
 

@@ -3,13 +3,13 @@
 // which in the server's own process would stall every download and log stream; here they stall
 // nobody. Protocol over the IPC channel: the parent sends one BuildJob; the child sends
 // { type: "event" } messages, then one { type: "done", files } or { type: "error", error }.
-import { loadCatalog } from "../../../composer/src/catalog/index.ts";
-import { type ErrorJson, errorToJson, formatError, isBrokkrError } from "../../../composer/src/errors.ts";
-import { build } from "../../../composer/src/pipeline.ts";
+import { loadCatalog } from "@brokkr/composer";
+import { type ErrorJson, errorToJson, formatError, isBrokkrError } from "@brokkr/composer";
+import { build } from "@brokkr/composer";
 import type { BuildJob } from "./builder.ts";
 
 export type ChildMessage =
-  | { type: "event"; event: import("../../../composer/src/assemble/progress.ts").BuildEvent }
+  | { type: "event"; event: import("@brokkr/composer").BuildEvent }
   | { type: "done"; files: string[] }
   | { type: "error"; error: ErrorJson };
 

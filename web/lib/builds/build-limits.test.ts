@@ -7,9 +7,9 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { loadCatalog } from "../../../composer/src/catalog/index.ts";
-import { getSettings } from "../../../composer/src/settings/index.ts";
-import { checkSpecText, schematicId } from "../../../composer/src/spec/index.ts";
+import { loadCatalog } from "@brokkr/composer";
+import { getSettings } from "@brokkr/composer";
+import { checkSpecText, schematicId } from "@brokkr/composer";
 import type { BuildLimits } from "./builder.ts";
 import { childProcessBuilder } from "./child-builder.ts";
 

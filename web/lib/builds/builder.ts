@@ -1,9 +1,9 @@
 // What runs a build for the service: a function that writes artifacts into a staging directory
 // and reports progress. The real one runs the composer in a child process (child-builder.ts);
 // tests pass a fake that writes small files.
-import type { BuildEvent } from "../../../composer/src/assemble/progress.ts";
-import type { LockEntry } from "../../../composer/src/feeds/debian/types.ts";
-import type { ImageSpec } from "../../../composer/src/spec/index.ts";
+import type { BuildEvent } from "@brokkr/composer";
+import type { LockEntry } from "@brokkr/composer";
+import type { ImageSpec } from "@brokkr/composer";
 
 export interface BuildJob {
   buildId: string;

@@ -5,10 +5,10 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import type { BuildEvent } from "../../../composer/src/assemble/progress.ts";
-import { loadCatalog } from "../../../composer/src/catalog/index.ts";
-import { getSettings } from "../../../composer/src/settings/index.ts";
-import { checkSpecText, schematicId } from "../../../composer/src/spec/index.ts";
+import type { BuildEvent } from "@brokkr/composer";
+import { loadCatalog } from "@brokkr/composer";
+import { getSettings } from "@brokkr/composer";
+import { checkSpecText, schematicId } from "@brokkr/composer";
 import { childProcessBuilder } from "./child-builder.ts";
 
 test("a failing build comes back as its BrokkrError, after its progress events", async () => {

@@ -2,7 +2,7 @@
 // BROKKR_MIRROR) and relays its progress. Aborting kills the child by its PID.
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { BrokkrError, errorFromJson } from "../../../composer/src/errors.ts";
+import { BrokkrError, errorFromJson } from "@brokkr/composer";
 import type { ChildMessage } from "./build-child.ts";
 import type { Builder } from "./builder.ts";
 import { killTree, watchTreeMemory } from "./process-tree.ts";

@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { BrokkrError } from "../../../composer/src/errors.ts";
+import { BrokkrError } from "@brokkr/composer";
 import type { Builder, BuildJob } from "./builder.ts";
 
 export interface FakeBuilder {

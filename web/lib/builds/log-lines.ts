@@ -1,7 +1,7 @@
 // Build events → plain log lines, exactly as the CLI prints them in CI (no live status line),
 // by handing the CLI's own printer a stream that is not a terminal.
-import type { BuildEvent } from "../../../composer/src/assemble/progress.ts";
-import { progressPrinter } from "../../../composer/src/cli-progress.ts";
+import type { BuildEvent } from "@brokkr/composer";
+import { progressPrinter } from "@brokkr/composer";
 
 export function logLineRenderer(onLine: (text: string) => void): (e: BuildEvent) => void {
   let partial = "";

@@ -3,8 +3,8 @@
 // names the full spec, hashes included.
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { BrokkrError } from "../../../composer/src/errors.ts";
-import type { ImageSpec } from "../../../composer/src/spec/image-spec.ts";
+import { BrokkrError } from "@brokkr/composer";
+import type { ImageSpec } from "@brokkr/composer";
 import { hasSecrets, redactSpec } from "../spec/redact.ts";
 import type { Builder } from "./builder.ts";
 

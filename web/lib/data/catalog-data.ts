@@ -1,6 +1,6 @@
 // The catalog as plain JSON, the shape that crosses from a server component to the browser
 // (Maps and absolute server paths do not), and the way back to the composer's `Catalog`.
-import type { Catalog, Driver, Kernel, Port, Unit } from "../../../composer/src/catalog/models.ts";
+import type { Catalog, Driver, Kernel, Port, Unit } from "@brokkr/composer/browser";
 
 export type UnitData = Omit<Unit, "dir">;
 

@@ -1,5 +1,5 @@
-import type { ImageSpec } from "../../../composer/src/spec/image-spec.ts";
-import { parseSpecValue } from "../../../composer/src/spec/parse.ts";
+import type { ImageSpec } from "@brokkr/composer/browser";
+import { parseSpecValue } from "@brokkr/composer/browser";
 
 /** What the configurator starts from: a small x86_64 image with SSH. */
 export function defaultSpec(): ImageSpec {

@@ -10,7 +10,7 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
-import { BrokkrError } from "../../../composer/src/errors.ts";
+import { BrokkrError } from "@brokkr/composer";
 import * as schema from "./schema.ts";
 
 export type Schema = typeof schema;

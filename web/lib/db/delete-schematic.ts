@@ -2,7 +2,7 @@
 // by cascade) and its owner row, in one transaction. The artifact blobs stay in the store until
 // garbage collection finds them unreferenced.
 import { and, eq, inArray } from "drizzle-orm";
-import { BrokkrError } from "../../../composer/src/errors.ts";
+import { BrokkrError } from "@brokkr/composer";
 import { schematicOwners } from "./access-schema.ts";
 import type { Db } from "./client.ts";
 import { builds, schematics } from "./schema.ts";

@@ -2,7 +2,7 @@
 // the test. The service must behave the same on both.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import type { ImageSpec } from "../../../composer/src/spec/index.ts";
+import type { ImageSpec } from "@brokkr/composer";
 import { type Database, openDatabase } from "./client.ts";
 import * as repo from "./repo.ts";
 import { startPostgres, type TestPostgres } from "./test-postgres.ts";

@@ -2,7 +2,7 @@
 // Rows become the records of the service contract (ISO dates, nested stages and artifacts) here
 // and nowhere else.
 import { and, asc, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
-import type { ImageSpec } from "../../../composer/src/spec/index.ts";
+import type { ImageSpec } from "@brokkr/composer";
 import type {
   ArtifactRecord,
   AssetRecord,

@@ -5,9 +5,9 @@
 import { request } from "node:http";
 import { join } from "node:path";
 import { inArray } from "drizzle-orm";
-import { BrokkrError, type ErrorCode } from "../../../composer/src/errors.ts";
-import { errataVersion } from "../../../composer/src/errata/index.ts";
-import type { Settings } from "../../../composer/src/settings/index.ts";
+import { BrokkrError, type ErrorCode } from "@brokkr/composer";
+import { errataVersion } from "@brokkr/composer";
+import type { Settings } from "@brokkr/composer";
 import { controlSocketPath } from "../auth/control-socket.ts";
 import { openDatabase } from "../db/client.ts";
 import { builds } from "../db/schema.ts";

@@ -1,8 +1,8 @@
 // A build of this process while it is queued or running: its record and log in memory (what
 // getBuild and followLog answer from), its followers, and its chain of database writes, which
 // keeps rows in event order without making the build wait for the database.
-import type { LockEntry } from "../../../composer/src/feeds/debian/types.ts";
-import type { ImageSpec } from "../../../composer/src/spec/index.ts";
+import type { LockEntry } from "@brokkr/composer";
+import type { ImageSpec } from "@brokkr/composer";
 import type { BuildRecord, LogLine } from "./types.ts";
 
 export interface Follower {

@@ -2,8 +2,8 @@
 // Next.js UI (through server actions) and the plain HTTP layer (CLI, CI, PXE clients).
 // One process holds one BrokkrService; the HTTP layer and Next's server actions reach it
 // through getService() in ./registry.ts.
-import type { LockEntry } from "../../../composer/src/feeds/debian/types.ts";
-import type { AssetRecord, BuildRecord, LogLine, SchematicRecord } from "../../../composer/src/http-api.ts";
+import type { LockEntry } from "@brokkr/composer";
+import type { AssetRecord, BuildRecord, LogLine, SchematicRecord } from "@brokkr/composer";
 import type { BlobStore } from "../store/types.ts";
 
 export type {
@@ -14,7 +14,7 @@ export type {
   LogLine,
   SchematicRecord,
   StageRecord,
-} from "../../../composer/src/http-api.ts";
+} from "@brokkr/composer";
 
 export interface BrokkrService {
   /** Validates (schema + catalog rules) and stores; throws BrokkrError("spec.invalid") with every problem. */

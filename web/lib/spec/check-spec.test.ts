@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { loadCatalog } from "../../../composer/src/catalog/load.ts";
-import { parseSpecValue } from "../../../composer/src/spec/parse.ts";
+import { loadCatalog } from "@brokkr/composer";
+import { parseSpecValue } from "@brokkr/composer";
 import { toCatalog, toCatalogData } from "../data/catalog-data.ts";
 import { checkInBrowser, pointerToPath, schemaProblems } from "./check-spec.ts";
 import { whyNotDriver, whyNotFirmware, whyNotKernel, whyNotOutput, whyNotProtocol } from "./choices.ts";

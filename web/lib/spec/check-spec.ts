@@ -3,10 +3,10 @@
 // composer's own checks (zod wording plus the cross-field rules that need the catalog).
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
-import type { Catalog } from "../../../composer/src/catalog/models.ts";
-import type { Problem } from "../../../composer/src/errors.ts";
-import { checkSpecValue } from "../../../composer/src/spec/check.ts";
-import type { ImageSpec } from "../../../composer/src/spec/image-spec.ts";
+import type { Catalog } from "@brokkr/composer/browser";
+import type { Problem } from "@brokkr/composer/browser";
+import { checkSpecValue } from "@brokkr/composer/browser";
+import type { ImageSpec } from "@brokkr/composer/browser";
 import schema from "../../../schemas/image-spec.schema.json" with { type: "json" };
 
 export interface BrowserCheck {

@@ -3,11 +3,11 @@
 // not implemented by any boot chain, or unavailable on this server (`unavailable`, from
 // chainAvailability()), so the reason the form shows next to a disabled option is word for
 // word the error a build would give.
-import type { Catalog } from "../../../composer/src/catalog/models.ts";
-import type { ImageSpec, Output } from "../../../composer/src/spec/image-spec.ts";
-import type { Arch, Protocol } from "../../../composer/src/terms/patterns.ts";
-import type { Unavailable } from "../../../composer/src/chains/chain.ts";
-import { checkSpecValue } from "../../../composer/src/spec/check.ts";
+import type { Catalog } from "@brokkr/composer/browser";
+import type { ImageSpec, Output } from "@brokkr/composer/browser";
+import type { Arch, Protocol } from "@brokkr/composer/browser";
+import type { Unavailable } from "@brokkr/composer/browser";
+import { checkSpecValue } from "@brokkr/composer/browser";
 
 /** The first problem at `path`; a build problem names the field (`outputs`), not the item. */
 function problemAt(spec: ImageSpec, catalog: Catalog, path: string, unavailable: Unavailable = {}): string | undefined {

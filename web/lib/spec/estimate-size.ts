@@ -1,8 +1,8 @@
 // A rough size of the image before anything is resolved: the minimal image as measured (52 MB,
 // of which ~4 MB are openssh-server), plus a per-package guess for each port, larger for the packages known to
 // pull a big dependency tree. Labelled as an estimate wherever it is shown.
-import type { Catalog } from "../../../composer/src/catalog/models.ts";
-import type { ImageSpec } from "../../../composer/src/spec/image-spec.ts";
+import type { Catalog } from "@brokkr/composer/browser";
+import type { ImageSpec } from "@brokkr/composer/browser";
 
 /** Kernel, systemd and the required base set, zstd-compressed in the UKI. */
 const BASE_MB = 48;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseSpecText } from "../../../composer/src/spec/parse.ts";
+import { parseSpecText } from "@brokkr/composer";
 import { restoreSecrets, saveSecrets } from "./form-secrets.ts";
 import { encodeSpecParam, withoutSecrets } from "./spec-url.ts";
 

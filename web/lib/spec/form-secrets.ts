@@ -1,7 +1,7 @@
 // Password hashes of the forms this browser filled in, kept in local storage and never in the
 // URL: each entry is filed under the URL parameter of the form it belongs to, so reload, the
 // back button and crash recovery bring them back, and a shared link carries none.
-import type { ImageSpec } from "../../../composer/src/spec/image-spec.ts";
+import type { ImageSpec } from "@brokkr/composer/browser";
 
 const KEY = "brokkr.form-secrets";
 /** Forms remembered; the oldest is forgotten first. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseSpecText } from "../../../composer/src/spec/parse.ts";
+import { parseSpecText } from "@brokkr/composer";
 import { loginWays } from "./login.ts";
 
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBrokkrUiTestKeyOnlyNotARealKeyAtAll0000 t@e";

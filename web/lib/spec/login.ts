@@ -1,7 +1,7 @@
 // Who can log in to an image, and how: the configurator warns before the build when nobody can,
 // and the build page names the real user in its SSH hint.
-import type { Catalog } from "../../../composer/src/catalog/models.ts";
-import type { ImageSpec } from "../../../composer/src/spec/image-spec.ts";
+import type { Catalog } from "@brokkr/composer/browser";
+import type { ImageSpec } from "@brokkr/composer/browser";
 
 const SSH_SERVER = "openssh-server";
 

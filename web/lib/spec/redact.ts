@@ -1,7 +1,7 @@
 // Password hashes are part of a spec (and of its schematic ID) but are never served back: a
 // crypt(3) hash can be attacked offline. Whatever shows a stored spec — API, manifest, UI —
 // shows this instead. Pure, so the browser bundle can use it too.
-import type { ImageSpec } from "../../../composer/src/spec/image-spec.ts";
+import type { ImageSpec } from "@brokkr/composer/browser";
 
 export const redacted = "<redacted: set>";
 

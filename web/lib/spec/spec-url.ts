@@ -2,7 +2,7 @@
 // JSON, so a link shares the form, and reload, the back button and crash recovery restore it.
 // Password hashes never go into the URL: they stay in this browser's local storage, filed
 // under the URL they belong to (see form-secrets.ts).
-import type { ImageSpec, User } from "../../../composer/src/spec/image-spec.ts";
+import type { ImageSpec, User } from "@brokkr/composer/browser";
 import { compactSpec, specDefaults } from "./spec-yaml.ts";
 
 export const SPEC_PARAM = "spec";

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
-import { parseSpecText } from "../../../composer/src/spec/parse.ts";
-import { schematicId } from "../../../composer/src/spec/schematic-id.ts";
+import { parseSpecText } from "@brokkr/composer";
+import { schematicId } from "@brokkr/composer";
 import { compactSpec, specToYaml, yamlToSpec } from "./spec-yaml.ts";
 
 const root = join(import.meta.dirname, "../../..");

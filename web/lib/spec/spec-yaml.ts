@@ -1,11 +1,11 @@
 // The spec as the YAML a person would write: only what differs from the defaults, keys in the
 // schema's order. Dropping defaults changes nothing: the schematic ID is taken after defaults.
 import { Document, isScalar, visit } from "yaml";
-import type { Problem } from "../../../composer/src/errors.ts";
-import type { ImageSpec } from "../../../composer/src/spec/image-spec.ts";
-import { imageSpecSchema } from "../../../composer/src/spec/image-spec.ts";
-import { parseYamlText } from "../../../composer/src/spec/parse.ts";
-import { issuesToProblems } from "../../../composer/src/terms/problems.ts";
+import type { Problem } from "@brokkr/composer/browser";
+import type { ImageSpec } from "@brokkr/composer/browser";
+import { imageSpecSchema } from "@brokkr/composer/browser";
+import { parseYamlText } from "@brokkr/composer/browser";
+import { issuesToProblems } from "@brokkr/composer/browser";
 
 function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);

@@ -2,8 +2,8 @@
 // else the local directory <data dir>/store.
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { BrokkrError } from "../../../composer/src/errors.ts";
-import type { Settings } from "../../../composer/src/settings/index.ts";
+import { BrokkrError } from "@brokkr/composer";
+import type { Settings } from "@brokkr/composer";
 import { LocalStore } from "./local-store.ts";
 import { openS3Store } from "./s3-store.ts";
 import type { BlobStore } from "./types.ts";

@@ -2,7 +2,7 @@
 // path or an object key, so no name can reach outside the store.
 import { createHash, type Hash } from "node:crypto";
 import { Transform } from "node:stream";
-import { BrokkrError } from "../../../composer/src/errors.ts";
+import { BrokkrError } from "@brokkr/composer";
 
 const sha256Pattern = /^[0-9a-f]{64}$/;
 const attemptPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;

@@ -4,7 +4,7 @@
 // ("Scale-out") has what was checked against Swift.
 import { createHash } from "node:crypto";
 import { CreateBucketCommand, HeadBucketCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
-import { BrokkrError } from "../../../composer/src/errors.ts";
+import { BrokkrError } from "@brokkr/composer";
 
 export interface S3Settings {
   endpoint: string;

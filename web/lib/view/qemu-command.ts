@@ -1,6 +1,6 @@
 // A QEMU command line a user can paste to boot what a build produced: the machine, firmware
 // and disk arguments the boot tests use (composer/src/qemu), with Debian's firmware paths.
-import type { Arch } from "../../../composer/src/terms/patterns.ts";
+import type { Arch } from "@brokkr/composer/browser";
 
 export interface QemuCommandInput {
   arch: Arch;
