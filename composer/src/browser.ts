@@ -15,3 +15,4 @@ export { CMDLINE_BYTES, LIMITS } from "./spec/limits.ts";
 export * from "./terms/output-languages.ts";
 export * from "./terms/patterns.ts";
 export { sha256Hex } from "./spec/sha256.ts";
+export { binaries as qemuBinaries, guestFor, machineArgsFor } from "./qemu/machines.ts";

@@ -8,11 +8,10 @@ import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { promisify } from "node:util";
-import { chainFor } from "../chains/registry.ts";
+import { type Arch, binaries, type Firmware, guestFor, machineArgsFor } from "./machines.ts";
 import { BrokkrError } from "../errors.ts";
 
-export type Arch = "x86_64" | "aarch64" | "riscv64";
-export type Firmware = "uefi" | "bios";
+export { type Arch, type Firmware, guestFor, machineArgsFor };
 
 /** Where to look; the defaults are where Debian installs things. Tests point these elsewhere. */
 export interface QemuSearch {
@@ -51,34 +50,6 @@ export interface QemuMachine {
   args: string[];
   /** Holds the private VARS copy; remove it once QEMU has exited. */
   tempDir: string | undefined;
-}
-
-const binaries: Record<Arch, { name: string; pkg: string }> = {
-  x86_64: { name: "qemu-system-x86_64", pkg: "qemu-system-x86" },
-  aarch64: { name: "qemu-system-aarch64", pkg: "qemu-system-arm" },
-  riscv64: { name: "qemu-system-riscv64", pkg: "qemu-system-misc" },
-};
-
-/** QEMU 7.2's `-cpu max` boots plain Linux; Xen needs `max,-smap` there (pass `cpu`). */
-const machineArgs: Record<Arch, string[]> = {
-  x86_64: ["-M", "q35", "-cpu", "max"],
-  aarch64: ["-M", "virt", "-cpu", "max,pauth-impdef=on"],
-  riscv64: ["-M", "virt"],
-};
-
-/** How QEMU must be set up for a boot protocol's chain (chains/<name>/chain.ts `guest`). */
-export function guestFor(protocol: string): { cpu?: string; memoryMiB?: number } {
-  return { ...chainFor(protocol)?.guest };
-}
-
-export function machineArgsFor(arch: Arch, cpu?: string): string[] {
-  const args = [...machineArgs[arch]];
-  const at = args.indexOf("-cpu");
-  if (cpu !== undefined) {
-    if (at >= 0) args[at + 1] = cpu;
-    else args.push("-cpu", cpu);
-  }
-  return args;
 }
 
 /** Returns the absolute path of the QEMU system emulator for `arch`. */

@@ -13,6 +13,7 @@ export function BootInstructions(props: {
   const command = qemuCommand({
     arch: spec.arch,
     firmware: spec.boot.firmware,
+    protocol: spec.boot.protocol,
     files,
     baseUrl: `${origin}/images/${schematicId}`,
   });

@@ -8,6 +8,7 @@ test("x86_64 UEFI disk: OVMF code read-only, a copied VARS, the disk as a snapsh
   const cmd = qemuCommand({
     arch: "x86_64",
     firmware: "uefi",
+    protocol: "uefi",
     files: ["disk.img", "uki.efi"],
     baseUrl: base,
   })!;
@@ -19,10 +20,10 @@ test("x86_64 UEFI disk: OVMF code read-only, a copied VARS, the disk as a snapsh
 });
 
 test("aarch64 uses AAVMF and the virt machine; BIOS on x86_64 needs no pflash", () => {
-  const arm = qemuCommand({ arch: "aarch64", firmware: "uefi", files: ["disk.img"], baseUrl: base })!;
+  const arm = qemuCommand({ arch: "aarch64", firmware: "uefi", protocol: "uefi", files: ["disk.img"], baseUrl: base })!;
   assert.match(arm, /qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on/);
   assert.match(arm, /AAVMF_CODE\.fd/);
-  const bios = qemuCommand({ arch: "x86_64", firmware: "bios", files: ["disk.img"], baseUrl: base })!;
+  const bios = qemuCommand({ arch: "x86_64", firmware: "bios", protocol: "uefi", files: ["disk.img"], baseUrl: base })!;
   assert.doesNotMatch(bios, /pflash|vars\.fd/);
 });
 
@@ -30,13 +31,19 @@ test("PXE files alone boot directly with -kernel/-initrd; nothing bootable gives
   const pxe = qemuCommand({
     arch: "riscv64",
     firmware: "uefi",
+    protocol: "uefi",
     files: ["vmlinuz", "initrd.img", "cmdline"],
     baseUrl: base,
   })!;
   assert.match(pxe, /-kernel vmlinuz -initrd initrd\.img/);
   assert.match(pxe, /-append "\$\(cat cmdline\)"/);
   assert.equal(
-    qemuCommand({ arch: "x86_64", firmware: "uefi", files: ["uki.efi"], baseUrl: base }),
+    qemuCommand({ arch: "x86_64", firmware: "uefi", protocol: "uefi", files: ["uki.efi"], baseUrl: base }),
     undefined,
   );
+});
+
+test("Xen (multiboot2) gets what boot-test gives it: -cpu max,-smap and 2 GiB", () => {
+  const xen = qemuCommand({ arch: "x86_64", firmware: "bios", protocol: "multiboot2", files: ["disk.img"], baseUrl: base })!;
+  assert.match(xen, /qemu-system-x86_64 -M q35 -cpu max,-smap -accel kvm -accel tcg -m 2048M /);
 });

@@ -1,27 +1,18 @@
-// A QEMU command line a user can paste to boot what a build produced: the machine, firmware
-// and disk arguments the boot tests use (composer/src/qemu), with Debian's firmware paths.
-import type { Arch } from "@brokkr/composer/browser";
+// A QEMU command line a user can paste to boot what a build produced: the binary, machine and
+// guest settings come from the composer's own tables (the ones `brokkr boot-test` uses), with
+// Debian's firmware paths.
+import { type Arch, guestFor, machineArgsFor, qemuBinaries } from "@brokkr/composer/browser";
 
 export interface QemuCommandInput {
   arch: Arch;
   firmware: "uefi" | "bios";
+  /** The spec's boot.protocol: Xen (multiboot2) needs another CPU and more memory. */
+  protocol: string;
   /** Artifact file names of the build (disk.img, vmlinuz, initrd.img, cmdline, uki.efi). */
   files: readonly string[];
   /** Where the files can be downloaded, without a trailing slash. */
   baseUrl: string;
 }
-
-const BINARY: Record<Arch, string> = {
-  x86_64: "qemu-system-x86_64",
-  aarch64: "qemu-system-aarch64",
-  riscv64: "qemu-system-riscv64",
-};
-
-const MACHINE: Record<Arch, string> = {
-  x86_64: "-M q35 -cpu max",
-  aarch64: "-M virt -cpu max,pauth-impdef=on",
-  riscv64: "-M virt",
-};
 
 /** UEFI code and VARS template, and the Debian package that has them. */
 const UEFI: Record<Arch, { code: string; vars: string; pkg: string }> = {
@@ -40,12 +31,16 @@ const UEFI: Record<Arch, { code: string; vars: string; pkg: string }> = {
 
 /** Shell lines: download, copy the VARS template (firmware writes into it), start QEMU. */
 export function qemuCommand(input: QemuCommandInput): string | undefined {
-  const { arch, firmware, files, baseUrl } = input;
+  const { arch, firmware, protocol, files, baseUrl } = input;
   const disk = files.includes("disk.img");
   const direct = files.includes("vmlinuz") && files.includes("initrd.img");
   if (!disk && !direct) return undefined;
   const lines: string[] = [];
-  const start = [`${BINARY[arch]} ${MACHINE[arch]} -accel kvm -accel tcg -m 2G -nographic`];
+  const guest = guestFor(protocol);
+  // 2 GiB at least: a user's machine has it, and a bigger image boots faster with it.
+  const memory = Math.max(2048, guest.memoryMiB ?? 0);
+  const machine = machineArgsFor(arch, guest.cpu).join(" ");
+  const start = [`${qemuBinaries[arch].name} ${machine} -accel kvm -accel tcg -m ${memory}M -nographic`];
   if (disk) {
     lines.push(`curl -fLO ${baseUrl}/disk.img`);
     if (firmware === "uefi") {
