@@ -103,8 +103,8 @@ describe("multiboot2: GRUB → Xen → Linux dom0, UEFI and BIOS", { timeout: 60
       assert.ok(names(m).includes("xen-hypervisor-4.20-amd64"), "Debian's Xen is locked");
       assert.ok(names(m).some((n) => /^linux-image-.*-amd64-unsigned$/.test(n)), "dom0 is Debian's kernel");
     }
-    assert.deepEqual(Object.keys(uefi.manifest.artifacts), ["disk.img"]);
-    assert.deepEqual(Object.keys(bios.manifest.artifacts), ["disk.img", "image.iso"]);
+    assert.deepEqual(Object.keys(uefi.manifest.artifacts).sort(), ["disk.img", "sbom.spdx.json"]);
+    assert.deepEqual(Object.keys(bios.manifest.artifacts).sort(), ["disk.img", "image.iso", "sbom.spdx.json"]);
     assert.ok(names(uefi.manifest).includes("grub-efi-amd64-unsigned") && names(uefi.manifest).includes("grub-efi-amd64-bin"));
     assert.ok(!names(uefi.manifest).includes("grub-pc-bin"));
     assert.ok(names(bios.manifest).includes("grub-pc-bin"));
