@@ -3,7 +3,7 @@
 // then the schematic page. Needs the Debian mirror, like the composer's own end-to-end tests.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { access, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { access, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -120,11 +120,6 @@ describe("web UI with the image service", { skip: chromiumMissing }, () => {
     assert.equal(script.status, 200);
     assert.match(await script.text(), /^#!ipxe/);
 
-    const screenshots = join(repoRoot, "docs/screenshots");
-    await mkdir(screenshots, { recursive: true });
-    await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ path: join(screenshots, "build.png"), fullPage: true });
-
     // The read-only terminal is no keyboard trap: Tab moves on.
     await page.locator(".xterm-helper-textarea").focus();
     await page.keyboard.press("Tab");
@@ -155,5 +150,38 @@ describe("web UI with the image service", { skip: chromiumMissing }, () => {
     await page.waitForURL(/\/\?(from|spec)=/);
     assert.equal(await page.getByLabel("Hostname").inputValue(), "ui-e2e");
     assert.equal(((await page.getByTestId("schematic-id").textContent()) ?? "").trim(), schematicId);
+  });
+
+  test("Builds and Schematics list what this browser made; another browser sees none of it", async () => {
+    await page.getByRole("link", { name: "Builds", exact: true }).click();
+    const builds = page.getByTestId("my-builds");
+    await builds.waitFor();
+    assert.equal(await builds.locator("tbody tr").count(), 2);
+    assert.deepEqual(await builds.getByTestId("build-status").allTextContents(), ["succeeded", "succeeded"]);
+    // Newest first: the schematic page's rebuild is on top.
+    const first = await builds.locator("tbody tr").first().getByRole("link").first().getAttribute("href");
+    assert.notEqual(`${app.url}${first}`, buildUrl);
+    assert.match((await page.getByTestId("pager").textContent()) ?? "", /Page 1 of 1 · 2 builds/);
+    await page.getByLabel("Status").selectOption("failed");
+    await page.getByText("No build matches.").waitFor();
+    await page.getByLabel("Status").selectOption("succeeded");
+    await builds.waitFor();
+
+    await page.getByRole("link", { name: "Schematics", exact: true }).click();
+    const mine = page.getByTestId("my-schematics");
+    await mine.waitFor();
+    assert.equal(await mine.locator("tbody tr").count(), 1);
+    assert.equal(await mine.getByRole("link", { name: "my-image" }).getAttribute("href"), `/s/${schematicId}`);
+
+    const other = await launchChromium();
+    try {
+      const p = await other.context.newPage();
+      await p.goto(`${app.url}/s`);
+      await p.getByTestId("nothing-yet").waitFor();
+    } finally {
+      await other.close();
+    }
+    await page.getByRole("button", { name: "Forget my-image" }).click();
+    await page.getByTestId("nothing-yet").waitFor();
   });
 });

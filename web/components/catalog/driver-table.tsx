@@ -1,5 +1,6 @@
 import type { Driver } from "@brokkr/composer/browser";
 import { ARCHES } from "@brokkr/composer/browser";
+import { AddToImage } from "./add-to-image.tsx";
 
 export function DriverTable({ drivers }: { drivers: Driver[] }) {
   return (
@@ -22,6 +23,7 @@ export function DriverTable({ drivers }: { drivers: Driver[] }) {
             <th scope="row">
               <span className="mono">{d.id}</span>
               <div className="muted small">{d.hardware}</div>
+              <AddToImage kind="drivers" id={d.id} />
             </th>
             <td className="mono small">
               {d.modules.join(" ")}

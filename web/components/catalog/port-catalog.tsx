@@ -1,7 +1,9 @@
 import type { Port } from "@brokkr/composer/browser";
+import { AddToImage } from "./add-to-image.tsx";
 
 export function PortCatalog({ ports }: { ports: Port[] }) {
   const categories = [...new Set(ports.map((p) => p.category))];
+  if (ports.length === 0) return <p className="muted">No port matches.</p>;
   return (
     <>
       {categories.map((c) => (
@@ -26,6 +28,7 @@ export function PortCatalog({ ports }: { ports: Port[] }) {
                     <th scope="row">
                       <span className="mono">{p.id}</span>
                       <div className="muted small">{p.description}</div>
+                      <AddToImage kind="ports" id={p.id} />
                     </th>
                     <td className="mono small">{p.packages.join(" ")}</td>
                     <td className="mono small">{p.units?.enable.join(" ") || "—"}</td>

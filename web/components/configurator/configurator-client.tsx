@@ -23,6 +23,9 @@ export function ConfiguratorClient(props: {
 }) {
   return (
     <ConfiguratorProvider catalogData={props.catalog} initialSpec={props.initialSpec}>
+      <a className="skip-link" href="#create-build">
+        Skip to Create schematic &amp; build
+      </a>
       <div className="configurator">
         <StepNav />
         <form className="steps" aria-label="Image configurator" onSubmit={(e) => e.preventDefault()}>

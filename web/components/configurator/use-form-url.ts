@@ -5,7 +5,7 @@
 import { useEffect, useRef } from "react";
 import type { ImageSpec } from "@brokkr/composer/browser";
 import { restoreSecrets, saveSecrets } from "../../lib/spec/form-secrets.ts";
-import { decodeSpecParam, encodeSpecParam, SPEC_PARAM } from "../../lib/spec/spec-url.ts";
+import { decodeSpecParam, encodeSpecParam, LAST_FORM_KEY, SPEC_PARAM } from "../../lib/spec/spec-url.ts";
 
 const PAUSE_MS = 250;
 
@@ -31,6 +31,11 @@ export function useFormUrl(spec: ImageSpec, replace: (spec: ImageSpec) => void):
     const write = () => {
       const param = encodeSpecParam(latest.current);
       saveSecrets(window.localStorage, param, latest.current);
+      try {
+        window.localStorage.setItem(LAST_FORM_KEY, param);
+      } catch {
+        // Storage denied: the Catalog's "Add to image" starts a new form instead.
+      }
       const url = new URL(window.location.href);
       if (url.searchParams.get(SPEC_PARAM) === param) return;
       url.searchParams.delete("from");

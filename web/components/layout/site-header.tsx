@@ -15,6 +15,12 @@ export function SiteHeader() {
             <Link href="/">Configure</Link>
           </li>
           <li>
+            <Link href="/builds">Builds</Link>
+          </li>
+          <li>
+            <Link href="/s">Schematics</Link>
+          </li>
+          <li>
             <Link href="/catalog">Catalog</Link>
           </li>
         </ul>

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { parseSpecText } from "@brokkr/composer";
 import { schematicId } from "@brokkr/composer";
-import { decodeSpecParam, encodeSpecParam, withoutSecrets } from "./spec-url.ts";
+import { addToSpecParam, decodeSpecParam, encodeSpecParam, withoutSecrets } from "./spec-url.ts";
 
 const root = join(import.meta.dirname, "../../..");
 const HASH = "$y$j9T$abcdefghijklmnop$0123456789012345678901234567890123456789012";
@@ -49,4 +49,14 @@ test("a hand-made or broken parameter never throws; wrong shapes fall back to de
   assert.deepEqual(back.ports, ["nginx"]);
   assert.deepEqual(back.system.users, [{ name: "", groups: [], sshAuthorizedKeys: [], passwordHash: null, shell: "/bin/bash" }]);
   assert.deepEqual(back.outputs, ["disk"]);
+});
+
+test("Add to image: one more port on the last form, or on the default one", () => {
+  const spec = parseSpecText("name: a\narch: aarch64\nports: [curl]\n", "t");
+  const added = decodeSpecParam(addToSpecParam(encodeSpecParam(spec), spec, "ports", "nginx"))!;
+  assert.deepEqual(added.ports, ["curl", "nginx"]);
+  assert.equal(added.arch, "aarch64");
+  const again = decodeSpecParam(addToSpecParam(encodeSpecParam(added), spec, "ports", "nginx"))!;
+  assert.deepEqual(again.ports, ["curl", "nginx"]);
+  assert.deepEqual(decodeSpecParam(addToSpecParam(null, spec, "drivers", "genet"))!.drivers, ["virtio", "genet"]);
 });

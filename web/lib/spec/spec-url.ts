@@ -80,3 +80,18 @@ function overlay(base: Record<string, unknown>, over: Record<string, unknown>, d
 function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
+
+/** Local storage key of the form last on screen, for the Catalog's "Add to image". */
+export const LAST_FORM_KEY = "brokkr.last-form";
+
+/** The form in `param` (or `fallback`) with one more port or driver, as a new parameter. */
+export function addToSpecParam(
+  param: string | null,
+  fallback: ImageSpec,
+  kind: "ports" | "drivers",
+  id: string,
+): string {
+  const spec = decodeSpecParam(param) ?? fallback;
+  if (!spec[kind].includes(id)) spec[kind] = [...spec[kind], id];
+  return encodeSpecParam(spec);
+}
