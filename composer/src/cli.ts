@@ -27,6 +27,9 @@ usage:
   brokkr build SPEC --out DIR [--lock FILE]  build the spec's outputs and manifest.json into DIR
   brokkr boot-test SPEC|DIR [--timeout S]    boot disk.img in QEMU until the marker and login prompt
       [--image FILE]                         or another artifact: image.iso as a CD-ROM, disk.qcow2
+      [--screenshot FILE.png [--screenshot-after MARKER]]
+                                             with a display: its picture once the markers (and
+                                             MARKER) appeared on the serial console
       [--script FILE [--copy-out PATH]... [--out-dir DIR]]
                                              or run FILE in the guest as root, stream its output,
                                              copy PATHs out to DIR; exit with its status
@@ -62,6 +65,8 @@ async function main(argv: string[]): Promise<number> {
       lock: { type: "string" },
       timeout: { type: "string" },
       image: { type: "string" },
+      screenshot: { type: "string" },
+      "screenshot-after": { type: "string" },
       script: { type: "string" },
       "copy-out": { type: "string", multiple: true },
       "out-dir": { type: "string" },
@@ -128,6 +133,11 @@ async function main(argv: string[]): Promise<number> {
         return runScriptCommand({ dir, manifest, image, script: values.script, copyOut, outDir: values["out-dir"], timeoutMs });
       }
       const expect = [`BROKKR-BOOT-OK ${manifest.schematicId}`, `${manifest.spec.system.hostname} login:`];
+      const shot = values.screenshot === undefined ? undefined : resolve(values.screenshot);
+      if (values["screenshot-after"] !== undefined) {
+        if (shot === undefined) throw new BrokkrError("cli.usage", "--screenshot-after needs --screenshot FILE.png");
+        expect.push(values["screenshot-after"]);
+      }
       process.stderr.write(`booting ${image} (${manifest.spec.arch}, TCG), waiting for: ${expect.join(" | ")}\n`);
       const result = await bootTest({
         image,
@@ -139,6 +149,8 @@ async function main(argv: string[]): Promise<number> {
         expect,
         anyOrder: true,
         logFile: join(dir, logName),
+        display: shot !== undefined,
+        keepRunning: shot !== undefined,
       });
       if (!result.ok) {
         process.stderr.write(`${result.output.slice(-3000)}\n`);
@@ -147,6 +159,14 @@ async function main(argv: string[]): Promise<number> {
         });
       }
       for (const m of result.matched) process.stdout.write(`${String(m.pattern)} after ${m.atSeconds.toFixed(1)} s\n`);
+      if (shot !== undefined) {
+        try {
+          const { width, height } = await result.screenshot(shot);
+          process.stdout.write(`${shot}  ${width}x${height}  ${statSync(shot).size} bytes\n`);
+        } finally {
+          await result.stop();
+        }
+      }
       process.stdout.write(`boot-test passed in ${result.seconds.toFixed(1)} s\n`);
       return 0;
     }

@@ -4,7 +4,9 @@
 
 import { spawn } from "node:child_process";
 import { createWriteStream, constants as fsConstants } from "node:fs";
-import { access, rm } from "node:fs/promises";
+import { access, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { BrokkrError } from "../errors.ts";
 import {
@@ -24,7 +26,10 @@ import {
   type QemuMachine,
   type QemuSearch,
 } from "./firmware.ts";
+import { displayArgsFor } from "./machines.ts";
+import { connectQmp } from "./qmp.ts";
 import { isRunning, stopChild, trackChild, trackTempDir, untrackTempDir } from "./reaper.ts";
+import { takeScreenshot } from "./screenshot.ts";
 
 export interface BootTestOptions {
   /**
@@ -56,6 +61,11 @@ export interface BootTestOptions {
   keepRunning?: boolean;
   /** Overrides the arch's -cpu value, e.g. "max,-smap" for Xen on QEMU 7.2. */
   cpu?: string;
+  /**
+   * Give the guest a display and input devices (still headless) and a QMP socket, so that
+   * `result.screenshot()` works while the VM runs (with keepRunning).
+   */
+  display?: boolean;
   /** Appended to the command line as is. */
   extraArgs?: readonly string[];
   search?: QemuSearch;
@@ -74,6 +84,8 @@ export interface BootTestResult {
   /** The full command line, for logs and for running it by hand. */
   command: string[];
   qemuVersion: string;
+  /** Writes the guest's display to FILE.png (needs `display` and a running VM: keepRunning). */
+  screenshot(file: string): Promise<{ width: number; height: number }>;
   /** Kills QEMU by its PID (SIGTERM, SIGKILL after 2 s) and waits for it to exit. Idempotent. */
   stop(): Promise<void>;
 }
@@ -85,7 +97,10 @@ type Outcome =
   | { kind: "spawn-error"; error: Error };
 
 /** Builds the QEMU arguments: the machine's own plus disk, memory, console, network. */
-export function buildQemuArgs(machine: QemuMachine, opts: BootTestOptions): string[] {
+export function buildQemuArgs(
+  machine: QemuMachine,
+  opts: BootTestOptions & { qmpSocket?: string },
+): string[] {
   const args = [
     ...machine.args,
     "-accel",
@@ -132,6 +147,11 @@ export function buildQemuArgs(machine: QemuMachine, opts: BootTestOptions): stri
       "virtio-net-pci,netdev=n0",
     );
   }
+  if (opts.display) {
+    args.push(...displayArgsFor(machine.arch));
+    if (opts.qmpSocket !== undefined)
+      args.push("-qmp", `unix:${escapeOptionValue(opts.qmpSocket)},server=on,wait=off`);
+  }
   args.push(...(opts.extraArgs ?? []));
   return args;
 }
@@ -146,9 +166,11 @@ export async function bootTest(opts: BootTestOptions): Promise<BootTestResult> {
     }
   }
   const machine = await prepareMachine(opts.arch, opts.firmware, { search: opts.search, cpu: opts.cpu });
-  const { tempDir } = machine;
+  let { tempDir } = machine;
+  if (opts.display) tempDir ??= await mkdtemp(join(tmpdir(), "brokkr-qemu-"));
   if (tempDir !== undefined) trackTempDir(tempDir);
-  const args = buildQemuArgs(machine, opts);
+  const qmpSocket = opts.display && tempDir !== undefined ? join(tempDir, "qmp.sock") : undefined;
+  const args = buildQemuArgs(machine, { ...opts, qmpSocket });
   const command = [machine.binary, ...args];
 
   const started = performance.now();
@@ -215,6 +237,18 @@ export async function bootTest(opts: BootTestOptions): Promise<BootTestResult> {
     pid: child.pid,
     command,
     qemuVersion: machine.version.text,
+    async screenshot(file) {
+      if (qmpSocket === undefined)
+        throw new BrokkrError("qemu.failed", "screenshot needs bootTest({ display: true })");
+      if (!isRunning(child))
+        throw new BrokkrError("qemu.failed", "screenshot needs a running VM (keepRunning)");
+      const qmp = await connectQmp(qmpSocket);
+      try {
+        return await takeScreenshot(qmp, file);
+      } finally {
+        qmp.close();
+      }
+    },
     stop,
   };
 }

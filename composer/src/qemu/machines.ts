@@ -19,6 +19,25 @@ const machineArgs: Record<Arch, string[]> = {
   riscv64: ["-M", "virt"],
 };
 
+/**
+ * A display and input for screenshots, still headless (`-display none`): QEMU keeps the
+ * framebuffer and QMP `screendump` reads it. x86_64 uses virtio-vga (virtio-gpu plus a VGA
+ * BIOS, so SeaBIOS and OVMF both draw on it; the kernel's virtio_gpu takes it over). AAVMF
+ * (ArmVirtQemu) has a virtio-gpu driver, so aarch64 needs no ramfb. riscv64: EDK2 draws on
+ * virtio-gpu; U-Boot's qemu-riscv64_smode build has no video driver, so there the screen stays
+ * black until the kernel's virtio_gpu starts.
+ */
+const displayArgs: Record<Arch, string[]> = {
+  x86_64: ["-device", "virtio-vga"],
+  aarch64: ["-device", "virtio-gpu-pci"],
+  riscv64: ["-device", "virtio-gpu-pci"],
+};
+const inputArgs = ["-device", "virtio-keyboard-pci", "-device", "virtio-tablet-pci"];
+
+export function displayArgsFor(arch: Arch): string[] {
+  return [...displayArgs[arch], ...inputArgs];
+}
+
 /** How QEMU must be set up for a boot protocol's chain (chains/<name>/chain.ts `guest`). */
 export function guestFor(protocol: string): { cpu?: string; memoryMiB?: number } {
   return { ...chainFor(protocol)?.guest };
