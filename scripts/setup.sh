@@ -59,7 +59,8 @@ needs_main=(
 # independent check of the OpenPGP signature on every build's SHA256SUMS. swift-*: OpenStack
 # Swift with s3api, the real S3 server the artifact store's S3 tests run against
 # (web/lib/store/test-swift.ts; swift and python3-swift come as their dependencies). openssl,
-# efitools: read our Secure Boot certificates and write the reference .esl/.auth files.
+# efitools: read our Secure Boot certificates and write the reference .esl/.auth files;
+# sbsigntool: sbverify checks our Authenticode signatures.
 needs_test=(
   "cmd qemu-system-x86_64 qemu-system-x86"
   "file /usr/share/OVMF/OVMF_CODE_4M.fd ovmf"
@@ -95,6 +96,7 @@ needs_test=(
   "file /usr/bin/swift-object-server swift-object"
   "cmd openssl openssl"
   "cmd sign-efi-sig-list efitools"
+  "cmd sbverify sbsigntool"
 )
 
 needs=("${needs_main[@]}")

@@ -1,6 +1,6 @@
 // `brokkr` — the command line. Each command is a few calls into the library.
 import { existsSync, statSync } from "node:fs";
-import { mkdtemp, readFile } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -17,7 +17,8 @@ import { guestFor } from "./qemu/firmware.ts";
 import { remoteBuild } from "./remote.ts";
 import { defaultSigningKeyFile } from "./publish/signing-key.ts";
 import { verifyDownload } from "./publish/verify.ts";
-import { createKeySet, keySetDir } from "./secure-boot/keys.ts";
+import { signPeImage } from "./secure-boot/authenticode.ts";
+import { createKeySet, keySetDir, readDbSigner } from "./secure-boot/keys.ts";
 import { getSettings } from "./settings/index.ts";
 
 const usage = `brokkr — declarative OS images from Debian packages, rootless
@@ -45,6 +46,8 @@ usage:
   brokkr keys create NAME [--out DIR]        a Secure Boot key set: PK, KEK, db keys and certificates,
                                              .esl lists and signed .auth updates to enroll them
                                              (default DIR: $BROKKR_STATE_DIR/secure-boot/NAME)
+  brokkr keys sign NAME EFI --out FILE       sign an EFI binary (uki.efi, BOOT*.EFI) with the set's db
+                                             key (Authenticode); sbverify --cert db.crt checks it
   brokkr gc [--dry-run] [--verify]           the server's garbage collection: superseded, failed and
                                              lock builds' artifacts, orphan blobs, staging, the package
                                              cache's cap; --verify re-hashes every stored blob
@@ -233,7 +236,19 @@ async function runToken(args: string[]): Promise<number> {
 }
 
 async function runKeys(args: string[], out: string | undefined): Promise<number> {
-  if (args[0] !== "create") throw new BrokkrError("cli.usage", `unknown keys command '${args[0] ?? ""}'`, { hint: "brokkr keys create NAME [--out DIR]" });
+  if (args[0] === "sign") {
+    const dir = keySetDir(need(args[1], "NAME"));
+    const input = need(args[2], "EFI");
+    const target = need(out, "--out FILE");
+    const signer = await readDbSigner(dir);
+    const image = await readFile(input).catch((cause: unknown) => {
+      throw new BrokkrError("cli.usage", `cannot read ${input}`, { cause, hint: "name an EFI binary, e.g. a build's uki.efi" });
+    });
+    await writeFile(target, signPeImage(image, signer, input));
+    process.stdout.write(`${target}: ${input} signed with ${join(dir, "db.key")}\n`);
+    return 0;
+  }
+  if (args[0] !== "create") throw new BrokkrError("cli.usage", `unknown keys command '${args[0] ?? ""}'`, { hint: "brokkr keys create NAME [--out DIR] | keys sign NAME EFI --out FILE" });
   const name = need(args[1], "NAME");
   const dir = out ?? keySetDir(name);
   const set = await createKeySet(name, { dir });

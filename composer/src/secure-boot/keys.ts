@@ -3,7 +3,7 @@
 // EFI signature list (`.esl`) and a signed update (`.auth`) that enrolls it: PK.auth signed by
 // PK (enrolling it ends setup mode), KEK.auth by PK, db.auth by KEK. db signs boot binaries.
 import { randomUUID } from "node:crypto";
-import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { BrokkrError } from "../errors.ts";
 import { getSettings } from "../settings/index.ts";
@@ -61,4 +61,16 @@ export async function createKeySet(name: string, opts: { dir?: string; now?: Dat
   }
   await put("GUID", `${owner}\n`);
   return { dir, owner, files };
+}
+
+/** The db key and certificate of a key set: what signs boot binaries. */
+export async function readDbSigner(dir: string): Promise<{ keyPem: string; certDer: Buffer }> {
+  try {
+    return { keyPem: await readFile(join(dir, "db.key"), "utf8"), certDer: await readFile(join(dir, "db.cer")) };
+  } catch (cause) {
+    throw new BrokkrError("sign.key", `no Secure Boot key set in ${dir} (db.key and db.cer)`, {
+      cause,
+      hint: "make one with `brokkr keys create NAME`",
+    });
+  }
 }
