@@ -7,7 +7,7 @@ import { startServer } from "./start.ts";
 
 try {
   const config = getSettings();
-  const running = await startServer({ ...config, limits: limitsOf(config) });
+  const running = await startServer({ ...config, limits: limitsOf(config) }, { log: (line) => process.stdout.write(`${line}\n`) });
   const ui = { next: "UI served", missing: "UI not built: npx next build web", off: "UI off" }[running.ui];
   process.stdout.write(`brokkr: listening on ${running.url} (${ui}; data in ${config.dataDir})\n`);
   process.stdout.write(`brokkr: ${running.reach}\n`);

@@ -2,13 +2,14 @@
 // Paths under our prefixes never reach Next: an unknown one is a JSON 404, a known one with
 // the wrong method a 405.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { BrokkrError } from "@brokkr/composer";
+import { BrokkrError, httpStatusOf } from "@brokkr/composer";
 import { type Access, type Identity, tokenOf } from "../lib/auth/access.ts";
 import type { BrokkrService } from "../lib/service/types.ts";
 import { deleteSchematic } from "./access-api.ts";
 import { getAsset, getAssetFile, postAsset } from "./assets-api.ts";
 import { cancelBuild, findBuild, findSchematic, getBuild, getSchematic, listBuilds, postBuild, postSchematic } from "./api.ts";
 import { requestClient } from "./client-limits.ts";
+import type { OpsLog } from "./ops-log.ts";
 import { WriteWindow } from "../lib/service/limits.ts";
 import { checkRequest, type GuardOptions, setSecurityHeaders } from "./guard.ts";
 import { badRequest, decodeSegment, notFound, sendError, sendJson } from "./http-util.ts";
@@ -121,6 +122,8 @@ function flagOf(q: URLSearchParams, name: string): boolean {
 }
 
 export interface RouterOptions {
+  /** The operator's log (ops-log.ts); none in tests. */
+  log?: OpsLog;
   /** Absent: no access control at all (only tests that predate it). */
   access?: Access;
   guard?: GuardOptions;
@@ -138,6 +141,7 @@ export function createRouter(svc: BrokkrService, ui: UiHandler, opts: RouterOpti
     }
     void dispatch(svc, ui, opts, req, res).catch((err: unknown) => {
       if (err instanceof BrokkrError && err.code === "service.not-found") misses.record(client);
+      opts.log?.failedRequest(req, httpStatusOf(err), err instanceof BrokkrError ? err.code : "internal", client);
       sendError(req, res, err);
     });
   };

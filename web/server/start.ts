@@ -20,6 +20,7 @@ import { webDir } from "./config.ts";
 import { limitConnections } from "./client-limits.ts";
 import { guardOptions } from "./guard.ts";
 import { createRouter } from "./router.ts";
+import { createOpsLog, type LogWrite } from "./ops-log.ts";
 import { formatGcReport } from "../lib/gc/collect.ts";
 import { formatError } from "@brokkr/composer";
 import { getSettings } from "@brokkr/composer";
@@ -39,6 +40,8 @@ export interface RunningServer {
 export interface StartOverrides {
   builder?: Builder;
   catalog?: Catalog;
+  /** Where the operator's JSON lines go (ops-log.ts); none by default (main.ts passes stdout). */
+  log?: LogWrite;
 }
 
 export async function startServer(config: ServerConfig, overrides: StartOverrides = {}): Promise<RunningServer> {
@@ -51,6 +54,7 @@ export async function startServer(config: ServerConfig, overrides: StartOverride
   // Without tokens anyone who reaches the server may write: then only this machine, unless asked.
   const host = config.host ?? (tokens ? "0.0.0.0" : "127.0.0.1");
   const loopback = isLoopbackHost(host);
+  const opsLog = overrides.log ? createOpsLog(overrides.log) : undefined;
   const service = await createImageService({
     db: database.db,
     dataDir: config.dataDir,
@@ -60,6 +64,7 @@ export async function startServer(config: ServerConfig, overrides: StartOverride
     concurrency: config.buildConcurrency,
     limits: config.limits ?? defaultLimits,
     sharedDatabase: database.driver === "postgres",
+    onBuildChange: (b) => opsLog?.build(b),
   });
   setService(service);
   setAccess(access);
@@ -68,7 +73,7 @@ export async function startServer(config: ServerConfig, overrides: StartOverride
     ? await loadUi(webDir, { hostname: host, port: config.port })
     : { handle: notBuilt, kind: "off" as const, close: async () => {} };
   const guard = guardOptions({ allowedHosts: config.allowedHosts, publicUrl: config.publicUrl, loopback });
-  const server = createServer(createRouter(service, ui.handle, { access, guard }));
+  const server = createServer(createRouter(service, ui.handle, { access, guard, ...(opsLog ? { log: opsLog } : {}) }));
   // A slow client (one byte a minute) must not hold a connection, and one address must not hold them all.
   server.requestTimeout = service.limits.requestTimeoutSeconds * 1000;
   server.headersTimeout = service.limits.headersTimeoutSeconds * 1000;
@@ -93,6 +98,7 @@ export async function startServer(config: ServerConfig, overrides: StartOverride
     close: () =>
       (closing ??= (async () => {
         clearInterval(gc);
+        opsLog?.close();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections(); // log streams would hold close() open
         await closed;

@@ -44,6 +44,8 @@ export interface ImageServiceOptions {
   limits?: ServiceLimits;
   /** The database is shared with other processes (PostgreSQL): limits count there. */
   sharedDatabase?: boolean;
+  /** Told of every build state change (queued, running, and how it ended): the operator's log. */
+  onBuildChange?: (b: BuildRecord) => void;
 }
 
 export interface StartBuildOptions {
@@ -76,6 +78,7 @@ export class ImageService implements BrokkrService {
   readonly limits: ServiceLimits;
   private readonly writes = new WriteWindow();
   private readonly sharedDatabase: boolean;
+  private readonly onBuildChange: (b: BuildRecord) => void;
   readonly store: BlobStore;
   private readonly schematicCache = new Map<string, SchematicRecord>();
   private readonly goodBuildCache = new Map<string, BuildRecord>();
@@ -97,6 +100,7 @@ export class ImageService implements BrokkrService {
     this.concurrency = Math.max(1, opts.concurrency ?? 1);
     this.limits = opts.limits ?? defaultLimits;
     this.sharedDatabase = opts.sharedDatabase ?? false;
+    this.onBuildChange = opts.onBuildChange ?? (() => {});
     this.store = opts.store ?? new LocalStore(join(opts.dataDir, "store"));
     this.stagingRoot = join(opts.dataDir, "staging");
     this.signingKeyFile = join(opts.dataDir, signingKeyName);
@@ -222,6 +226,7 @@ export class ImageService implements BrokkrService {
       this.live.delete(b.record.id);
       throw err;
     }
+    this.onBuildChange(b.snapshot());
     this.queue.push(b);
     this.pump();
     return b.snapshot();
@@ -428,6 +433,7 @@ export class ImageService implements BrokkrService {
   private async run(b: LiveBuild): Promise<void> {
     const startedAt = new Date();
     b.record.status = "running";
+    this.onBuildChange(b.snapshot());
     b.record.startedAt = startedAt.toISOString();
     b.write(() => repo.markRunning(this.db, b.record.id, startedAt));
     const staging = join(this.stagingRoot, b.record.id);
@@ -509,6 +515,7 @@ export class ImageService implements BrokkrService {
     this.live.delete(b.record.id);
     // Only a build of the schematic's own resolution may become what its URLs serve.
     if (end.status === "succeeded" && b.lock === undefined) remember(this.goodBuildCache, b.record.schematicId, { ...b.record });
+    this.onBuildChange(b.snapshot());
     b.notifyEnd();
   }
 
