@@ -5,6 +5,7 @@ import { startTransition, useActionState, useEffect, useRef } from "react";
 import type { ImageSpec } from "@brokkr/composer/browser";
 import { schematicId } from "@brokkr/composer/browser";
 import type { ActionFailure } from "../../lib/actions/action-result.ts";
+import { encodeSpecParam, SPEC_PARAM } from "../../lib/spec/spec-url.ts";
 import { rememberId } from "../../lib/view/mine.ts";
 import { useConfigurator } from "./configurator-context.tsx";
 
@@ -14,7 +15,7 @@ export type CreateAndBuild = (
 ) => Promise<ActionFailure | null>;
 
 export function CreateBuild(props: { action: CreateAndBuild }) {
-  const { valid } = useConfigurator();
+  const { valid, spec } = useConfigurator();
   const [failure, run, pending] = useActionState(props.action, null);
   const button = useRef<HTMLButtonElement>(null);
   useEffect(() => {
@@ -47,6 +48,12 @@ export function CreateBuild(props: { action: CreateAndBuild }) {
           if (!valid) return;
           // The Builds and Schematics pages list what this browser made.
           rememberId(window.localStorage, schematicId(valid));
+          // The address bar gets the form now: a history update of the pending one (written after
+          // a pause in typing) while the action runs would cancel the action's redirect.
+          const url = new URL(window.location.href);
+          url.searchParams.delete("from");
+          url.searchParams.set(SPEC_PARAM, encodeSpecParam(spec));
+          window.history.replaceState(null, "", url);
           startTransition(() => run(valid));
         }}
       >
