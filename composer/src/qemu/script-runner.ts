@@ -36,6 +36,8 @@ export interface RunScriptOptions {
   writable?: boolean;
   /** Overrides the arch's -cpu value (see guestFor). */
   cpu?: string;
+  /** Appended to QEMU's command line, e.g. a display and a QMP socket for a screenshot. */
+  extraArgs?: readonly string[];
   search?: QemuSearch;
 }
 
@@ -112,7 +114,11 @@ export async function runScript(opts: RunScriptOptions): Promise<RunScriptResult
       // Stop at the last frame, or at once when the guest cannot read the disk (that line
       // starts a line; inside the script's own output it follows a BROKKR-OUT tag).
       expect: [new RegExp(`BROKKR-SCRIPT-DONE ${nonce}|^BROKKR-SCRIPT-ERROR [^\\n]*\\n`, "m")],
-      extraArgs: ["-drive", `file=${escapeOptionValue(disk)},format=raw,if=virtio,readonly=on`],
+      extraArgs: [
+        "-drive",
+        `file=${escapeOptionValue(disk)},format=raw,if=virtio,readonly=on`,
+        ...(opts.extraArgs ?? []),
+      ],
       onOutput: (chunk) => {
         for (const e of parser.feed(strip(chunk))) {
           if (e.kind === "output") {
