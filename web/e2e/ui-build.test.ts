@@ -171,7 +171,7 @@ describe("web UI with the image service", { skip: chromiumMissing }, () => {
     const mine = page.getByTestId("my-schematics");
     await mine.waitFor();
     assert.equal(await mine.locator("tbody tr").count(), 1);
-    assert.equal(await mine.getByRole("link", { name: "my-image" }).getAttribute("href"), `/s/${schematicId}`);
+    assert.equal(await mine.getByRole("link", { name: "my-image", exact: true }).getAttribute("href"), `/s/${schematicId}`);
 
     const other = await launchChromium();
     try {
