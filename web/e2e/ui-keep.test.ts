@@ -69,6 +69,12 @@ describe("the configurator keeps the work", { skip: chromiumMissing }, () => {
   test("a reload brings back the form and the hashes", async () => {
     await page.reload();
     await page.getByTestId("schematic-id").waitFor();
+    // The hashes come from local storage once the page is live (after hydration).
+    await page.waitForFunction(
+      () => (document.getElementById("field-system-rootPassword") as HTMLInputElement | null)?.value !== "",
+      undefined,
+      { timeout: 5000 },
+    );
     assert.equal(await page.getByLabel("Hostname").inputValue(), "kept-host");
     assert.equal(await page.locator('input[name="arch"][value="aarch64"]').isChecked(), true);
     assert.equal(await page.getByLabel("Login name").inputValue(), "alice");
