@@ -16,7 +16,7 @@ const nameSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
 
 // A kernel argument goes into the UKI, GRUB's and Limine's configs and the iPXE script alike:
 // one safe set for all of them (output-languages.ts says why each other character is refused).
-const cmdlineArgSchema = z.string().regex(kernelArg.safe, { error: `must be ${kernelArg.why}` });
+const cmdlineArgSchema = z.string().regex(kernelArg.safe, { error: `is not safe as ${kernelArg.why}` });
 
 const bootSchema = z
   .strictObject({

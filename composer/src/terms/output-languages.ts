@@ -24,7 +24,7 @@ export const kernelArg: OutputLanguage = {
   name: "a kernel argument (UKI, GRUB, limine.conf, iPXE)",
   safe: new RegExp(`^[${kernelArgChars}]{1,256}$`),
   why:
-    "a kernel argument may hold letters, digits and . _ , : / = + @ % ~ - (at most 256): spaces, quotes, $, ;, |, &, #, {, } and \\ mean something to GRUB, iPXE or the kernel's own parser",
+    "a kernel argument: use letters, digits and . _ , : / = + @ % ~ - (at most 256); spaces, quotes, $, ;, |, &, #, {, } and \\ mean something to GRUB, iPXE or the kernel's own parser",
 };
 
 /** A word on an iPXE command line (URLs we build, ids, kernel arguments). */
