@@ -2,26 +2,21 @@
 // the file input (reached by keyboard), see its thumbnail, find branding.splash in the YAML, and
 // the service accepts the spec.
 import assert from "node:assert/strict";
-import { access, mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Page } from "playwright-core";
 import sharp from "sharp";
 import {
-  chromiumPath,
+  chromiumMissing,
   ensureNextBuild,
   launchChromium,
+  repoRoot,
   type RunningApp,
   type RunningBrowser,
-  repoRoot,
   startApp,
 } from "./ui-harness.ts";
-
-const chromiumMissing = await access(chromiumPath).then(
-  () => undefined,
-  () => `${chromiumPath} is missing (apt-get install chromium)`,
-);
 
 describe("Branding step", { skip: chromiumMissing }, () => {
   let app: RunningApp;
@@ -32,7 +27,10 @@ describe("Branding step", { skip: chromiumMissing }, () => {
   before(async () => {
     await ensureNextBuild();
     dataDir = await mkdtemp(join(tmpdir(), "brokkr-ui-branding-"));
-    app = await startApp([join(repoRoot, "web/server/main.ts")], { BROKKR_DATA_DIR: dataDir, HOST: "127.0.0.1" });
+    app = await startApp([join(repoRoot, "web/server/main.ts")], {
+      BROKKR_DATA_DIR: dataDir,
+      HOST: "127.0.0.1",
+    });
     browser = await launchChromium();
     page = await browser.context.newPage();
   });
@@ -48,9 +46,14 @@ describe("Branding step", { skip: chromiumMissing }, () => {
     const input = page.getByTestId("splash-file");
     // Keyboard: the file input itself takes the focus (the label only styles it).
     await input.focus();
-    assert.equal(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type), "file");
+    assert.equal(
+      await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type),
+      "file",
+    );
 
-    const png = await sharp({ create: { width: 1200, height: 600, channels: 3, background: "#c83c0a" } }).png().toBuffer();
+    const png = await sharp({ create: { width: 1200, height: 600, channels: 3, background: "#c83c0a" } })
+      .png()
+      .toBuffer();
     await input.setInputFiles({ name: "logo.png", mimeType: "image/png", buffer: png });
     const thumb = page.getByTestId("splash-thumbnail");
     await thumb.waitFor({ timeout: 30_000 });
@@ -63,7 +66,10 @@ describe("Branding step", { skip: chromiumMissing }, () => {
     const src = (await thumb.getAttribute("src")) ?? "";
     const id = /\/api\/assets\/([0-9a-f]{64})\/thumbnail\.png$/.exec(src)?.[1];
     assert.ok(id, src);
-    assert.match((await page.getByTestId("spec-yaml").textContent()) ?? "", new RegExp(`branding:\\s+splash: ${id}`));
+    assert.match(
+      (await page.getByTestId("spec-yaml").textContent()) ?? "",
+      new RegExp(`branding:\\s+splash: ${id}`),
+    );
     await page.getByTestId("spec-valid").waitFor();
 
     // A broken file is refused with the server's message, and the splash stays.

@@ -3,28 +3,23 @@
 // then the schematic page. Needs the Debian mirror, like the composer's own end-to-end tests.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { access, mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Page } from "playwright-core";
 import {
-  chromiumPath,
+  chromiumMissing,
   ensureNextBuild,
   launchChromium,
+  repoRoot,
   type RunningApp,
   type RunningBrowser,
-  repoRoot,
   startApp,
 } from "./ui-harness.ts";
 
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBrokkrUiTestKeyOnlyNotARealKeyAtAll0000 tester@e2e";
 const BUILD_TIMEOUT_MS = 10 * 60_000;
-
-const chromiumMissing = await access(chromiumPath).then(
-  () => undefined,
-  () => `${chromiumPath} is missing (apt-get install chromium)`,
-);
 
 async function waitForEnd(page: Page): Promise<string> {
   const status = page.getByTestId("build-status").first();
@@ -109,7 +104,10 @@ describe("web UI with the image service", { skip: chromiumMissing }, () => {
     assert.equal(data.subarray(512, 520).toString("latin1"), "EFI PART", "a GPT disk");
     // The table says MB as the log does, to the same decimal.
     assert.match((await row.textContent()) ?? "", new RegExp(`${(data.length / 1e6).toFixed(1)} MB`));
-    assert.match((await page.getByTestId("login-hint").textContent()) ?? "", /ssh -p 2222 admin@127\.0\.0\.1/);
+    assert.match(
+      (await page.getByTestId("login-hint").textContent()) ?? "",
+      /ssh -p 2222 admin@127\.0\.0\.1/,
+    );
 
     const qemu = (await page.getByTestId("qemu-command").textContent()) ?? "";
     assert.match(qemu, new RegExp(`/images/${schematicId}/disk\\.img`));
@@ -171,7 +169,10 @@ describe("web UI with the image service", { skip: chromiumMissing }, () => {
     const mine = page.getByTestId("my-schematics");
     await mine.waitFor();
     assert.equal(await mine.locator("tbody tr").count(), 1);
-    assert.equal(await mine.getByRole("link", { name: "my-image", exact: true }).getAttribute("href"), `/s/${schematicId}`);
+    assert.equal(
+      await mine.getByRole("link", { name: "my-image", exact: true }).getAttribute("href"),
+      `/s/${schematicId}`,
+    );
 
     const other = await launchChromium();
     try {

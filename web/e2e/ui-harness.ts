@@ -2,16 +2,30 @@
 // through playwright-core. Everything started here is stopped by its own handle.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdir, mkdtemp, readdir, rm, stat } from "node:fs/promises";
+import { access, mkdir, mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { type BrowserContext, chromium } from "playwright-core";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
 
 export const repoRoot = join(import.meta.dirname, "../..");
 export const nodeBin = join(repoRoot, "node_modules/.bin/node");
 export const chromiumPath = "/usr/bin/chromium";
+
+/** Why the browser tests can't run here (for `describe(…, { skip })`), or undefined. */
+export const chromiumMissing = await access(chromiumPath).then(
+  () => undefined,
+  () => `${chromiumPath} is missing (apt-get install chromium)`,
+);
+
+/** A new page whose page errors and console errors are pushed to `errors`. */
+export async function watchedPage(browser: RunningBrowser, errors: string[]): Promise<Page> {
+  const page = await browser.context.newPage();
+  page.on("pageerror", (e) => errors.push(`pageerror: ${e}`));
+  page.on("console", (m) => void (m.type() === "error" && errors.push(`console: ${m.text()}`)));
+  return page;
+}
 
 export async function freePort(): Promise<number> {
   const server = createServer();

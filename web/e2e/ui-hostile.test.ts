@@ -2,16 +2,16 @@
 // itself for the error screen, the browser must log no error, each bad value must be named next
 // to its own field, and the rest of the form must keep working.
 import assert from "node:assert/strict";
-import { access } from "node:fs/promises";
 import { after, before, describe, test } from "node:test";
 import type { Page } from "playwright-core";
 import {
-  chromiumPath,
+  chromiumMissing,
   ensureNextBuild,
   launchChromium,
   type RunningApp,
   type RunningBrowser,
   startNext,
+  watchedPage,
 } from "./ui-harness.ts";
 
 /** Pasted binary: every byte value as a character, and a lone surrogate half. */
@@ -33,11 +33,6 @@ const HOSTILE: [label: string, text: string][] = [
 const TEXT_FIELDS =
   'input[type="text"]:visible, input[type="search"]:visible, input:not([type]):visible, textarea:visible';
 
-const chromiumMissing = await access(chromiumPath).then(
-  () => undefined,
-  () => `${chromiumPath} is missing (apt-get install chromium)`,
-);
-
 describe("the configurator under hostile typing", { skip: chromiumMissing }, () => {
   let app: RunningApp;
   let browser: RunningBrowser;
@@ -48,9 +43,7 @@ describe("the configurator under hostile typing", { skip: chromiumMissing }, () 
     await ensureNextBuild();
     app = await startNext();
     browser = await launchChromium();
-    page = await browser.context.newPage();
-    page.on("pageerror", (e) => errors.push(`pageerror: ${e}`));
-    page.on("console", (m) => void (m.type() === "error" && errors.push(`console: ${m.text()}`)));
+    page = await watchedPage(browser, errors);
     await page.goto(app.url);
     await page.getByTestId("schematic-id").waitFor();
     // A user, so the user fields are on the page too; the YAML loader open, so its text area is.

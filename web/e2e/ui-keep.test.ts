@@ -1,25 +1,20 @@
 // Never lose work: the form lives in the address bar (reload, back button, a shared link) and
 // the password hashes only in this browser's local storage, never in the URL.
 import assert from "node:assert/strict";
-import { access } from "node:fs/promises";
 import { after, before, describe, test } from "node:test";
 import type { Page } from "playwright-core";
 import { decodeSpecParam } from "../lib/spec/spec-url.ts";
 import {
-  chromiumPath,
+  chromiumMissing,
   ensureNextBuild,
   launchChromium,
   type RunningApp,
   type RunningBrowser,
   startNext,
+  watchedPage,
 } from "./ui-harness.ts";
 
 const HASH = "$y$j9T$abcdefghijklmnop$0123456789012345678901234567890123456789012";
-
-const chromiumMissing = await access(chromiumPath).then(
-  () => undefined,
-  () => `${chromiumPath} is missing (apt-get install chromium)`,
-);
 
 /** The form as the address bar holds it, once it shows `hostname`. */
 async function specInUrl(page: Page, hostname: string) {
@@ -37,9 +32,7 @@ describe("the configurator keeps the work", { skip: chromiumMissing }, () => {
     await ensureNextBuild();
     app = await startNext();
     browser = await launchChromium();
-    page = await browser.context.newPage();
-    page.on("pageerror", (e) => errors.push(`pageerror: ${e}`));
-    page.on("console", (m) => void (m.type() === "error" && errors.push(`console: ${m.text()}`)));
+    page = await watchedPage(browser, errors);
   });
 
   after(async () => {

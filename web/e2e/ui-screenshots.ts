@@ -13,7 +13,10 @@ const out = join(repoRoot, "docs/screenshots");
 
 await ensureNextBuild();
 const dataDir = await mkdtemp(join(tmpdir(), "brokkr-screenshots-"));
-const app = await startApp([join(repoRoot, "web/server/main.ts")], { BROKKR_DATA_DIR: dataDir, HOST: "127.0.0.1" });
+const app = await startApp([join(repoRoot, "web/server/main.ts")], {
+  BROKKR_DATA_DIR: dataDir,
+  HOST: "127.0.0.1",
+});
 const browser = await launchChromium();
 try {
   await mkdir(out, { recursive: true });

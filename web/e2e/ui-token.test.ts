@@ -2,7 +2,7 @@
 // the page carries its security headers and works under its CSP, asks for a token once, keeps it
 // for the session (server actions and uploads accept it), and never shows a password hash back.
 import assert from "node:assert/strict";
-import { access, mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -10,19 +10,14 @@ import type { Page } from "playwright-core";
 import sharp from "sharp";
 import { runTokenCommand } from "../lib/auth/token-command.ts";
 import {
-  chromiumPath,
+  chromiumMissing,
   ensureNextBuild,
   launchChromium,
+  repoRoot,
   type RunningApp,
   type RunningBrowser,
-  repoRoot,
   startApp,
 } from "./ui-harness.ts";
-
-const chromiumMissing = await access(chromiumPath).then(
-  () => undefined,
-  () => `${chromiumPath} is missing (apt-get install chromium)`,
-);
 
 const hash = "$y$j9T$abcdefghijklmnopqrstu.$ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmno1";
 
@@ -38,8 +33,16 @@ describe("a server with tokens, in the browser", { skip: chromiumMissing }, () =
     await ensureNextBuild();
     dataDir = await mkdtemp(join(tmpdir(), "brokkr-ui-token-"));
     // Made while the server is stopped: `brokkr token create` opens the database itself.
-    await runTokenCommand(["create", "browser"], { dataDir, databaseUrl: undefined }, (s) => (token += s.trim()), () => {});
-    app = await startApp([join(repoRoot, "web/server/main.ts")], { BROKKR_DATA_DIR: dataDir, HOST: "127.0.0.1" });
+    await runTokenCommand(
+      ["create", "browser"],
+      { dataDir, databaseUrl: undefined },
+      (s) => (token += s.trim()),
+      () => {},
+    );
+    app = await startApp([join(repoRoot, "web/server/main.ts")], {
+      BROKKR_DATA_DIR: dataDir,
+      HOST: "127.0.0.1",
+    });
     browser = await launchChromium();
     page = await browser.context.newPage();
     page.on("pageerror", (e) => problems.push(String(e)));
@@ -57,7 +60,10 @@ describe("a server with tokens, in the browser", { skip: chromiumMissing }, () =
   test("the page carries CSP, nosniff, no framing and no referrer", async () => {
     const res = await fetch(app.url);
     await res.body?.cancel();
-    assert.match(res.headers.get("content-security-policy") ?? "", /default-src 'self'.*frame-ancestors 'none'/);
+    assert.match(
+      res.headers.get("content-security-policy") ?? "",
+      /default-src 'self'.*frame-ancestors 'none'/,
+    );
     assert.equal(res.headers.get("x-content-type-options"), "nosniff");
     assert.equal(res.headers.get("x-frame-options"), "DENY");
     assert.equal(res.headers.get("referrer-policy"), "no-referrer");
@@ -77,18 +83,33 @@ describe("a server with tokens, in the browser", { skip: chromiumMissing }, () =
     await page.goto(`${app.url}/catalog`);
     assert.equal(await page.getByTestId("token-prompt").count(), 0, "asked again in the same session");
     const cookie = (await browser.context.cookies()).find((c) => c.name === "brokkr_token");
-    assert.ok(cookie?.httpOnly && cookie.sameSite === "Strict" && cookie.expires === -1, JSON.stringify(cookie));
+    assert.ok(
+      cookie?.httpOnly && cookie.sameSite === "Strict" && cookie.expires === -1,
+      JSON.stringify(cookie),
+    );
   });
 
   test("with the token, an upload (same-origin fetch) and Create & build (server action) work", async () => {
     await page.goto(`${app.url}/#step-branding`);
-    const png = await sharp({ create: { width: 64, height: 32, channels: 3, background: "#0a3cc8" } }).png().toBuffer();
-    await page.getByTestId("splash-file").setInputFiles({ name: "logo.png", mimeType: "image/png", buffer: png });
+    const png = await sharp({ create: { width: 64, height: 32, channels: 3, background: "#0a3cc8" } })
+      .png()
+      .toBuffer();
+    await page
+      .getByTestId("splash-file")
+      .setInputFiles({ name: "logo.png", mimeType: "image/png", buffer: png });
     await page.getByTestId("splash-thumbnail").waitFor({ timeout: 30_000 });
-    await page.waitForFunction(() => (document.querySelector<HTMLImageElement>("[data-testid=splash-thumbnail]")?.naturalWidth ?? 0) > 0);
+    await page.waitForFunction(
+      () =>
+        (document.querySelector<HTMLImageElement>("[data-testid=splash-thumbnail]")?.naturalWidth ?? 0) > 0,
+    );
 
     // The configurator warns where a password hash would go.
-    assert.match((await page.locator(".field", { has: page.getByLabel("Root password hash (optional)") }).textContent()) ?? "", /prefer SSH keys/);
+    assert.match(
+      (await page
+        .locator(".field", { has: page.getByLabel("Root password hash (optional)") })
+        .textContent()) ?? "",
+      /prefer SSH keys/,
+    );
     await page.getByLabel("Hostname").fill("token-e2e");
     await page.getByTestId("spec-valid").waitFor();
     await page.getByRole("button", { name: "Create schematic & build" }).click();
@@ -107,7 +128,10 @@ describe("a server with tokens, in the browser", { skip: chromiumMissing }, () =
     const html = await (await fetch(`${app.url}/s/${id}`)).text();
     assert.ok(!html.includes(hash), "the page carries the hash");
     await page.goto(`${app.url}/s/${id}`);
-    assert.match((await page.getByTestId("spec-yaml").textContent()) ?? "", /rootPassword: "<redacted: set>"/);
+    assert.match(
+      (await page.getByTestId("spec-yaml").textContent()) ?? "",
+      /rootPassword: "<redacted: set>"/,
+    );
     await page.getByTestId("redacted-note").waitFor();
     const copy = await (await fetch(`${app.url}/?from=${id}`)).text();
     assert.ok(!copy.includes(hash), "Edit a copy carries the hash");

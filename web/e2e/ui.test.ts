@@ -2,20 +2,20 @@
 // against the production build served by `next start`: no image service behind it.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { access, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
 import type { Page } from "playwright-core";
 import {
-  chromiumPath,
+  chromiumMissing,
   ensureNextBuild,
   launchChromium,
   nodeBin,
+  repoRoot,
   type RunningApp,
   type RunningBrowser,
-  repoRoot,
   startNext,
 } from "./ui-harness.ts";
 
@@ -48,11 +48,6 @@ async function shownId(page: Page): Promise<string> {
   await id.waitFor();
   return (await id.textContent())?.trim() ?? "";
 }
-
-const chromiumMissing = await access(chromiumPath).then(
-  () => undefined,
-  () => `${chromiumPath} is missing (apt-get install chromium)`,
-);
 
 describe("web UI", { skip: chromiumMissing }, () => {
   let app: RunningApp;
@@ -169,7 +164,10 @@ describe("web UI", { skip: chromiumMissing }, () => {
   test("nobody can log in to the default image: a warning, and one click to a user's key field", async () => {
     const p = await openConfigurator();
     const warning = p.getByTestId("login-warning");
-    assert.match((await warning.textContent()) ?? "", /no user has an SSH key or a password, and root is locked/);
+    assert.match(
+      (await warning.textContent()) ?? "",
+      /no user has an SSH key or a password, and root is locked/,
+    );
     await p.getByRole("button", { name: "Add a user with an SSH key" }).click();
     assert.equal(await p.evaluate(() => document.activeElement?.id), "field-system-users-0-keys");
     await p.keyboard.type(KEY);
@@ -231,7 +229,8 @@ describe("web UI", { skip: chromiumMissing }, () => {
     };
     const bad = await paste(await readFile(join(repoRoot, "composer/src/spec/fixtures/bad.yaml"), "utf8"));
     assert.match(bad, /Not loaded: the pasted YAML has 4 problems \(the form is unchanged\)/);
-    for (const path of ["system.hostname", "colour", "boot.protocol", "ports[1]"]) assert.ok(bad.includes(path), path);
+    for (const path of ["system.hostname", "colour", "boot.protocol", "ports[1]"])
+      assert.ok(bad.includes(path), path);
     const two = await paste("name: x\narch: x86_64\nports: [no-such-port]\ncolour: red\n");
     assert.match(two, /2 problems/);
     assert.match(two, /unknown port 'no-such-port'/);
@@ -246,9 +245,15 @@ describe("web UI", { skip: chromiumMissing }, () => {
     await p.getByLabel("Time zone").fill("Mars/Olympus");
     await p.getByLabel("Locale", { exact: true }).fill("xx");
     await p.getByLabel("Console keymap").fill("zz");
-    assert.match((await p.locator("#problem-system-timezone").textContent()) ?? "", /unknown time zone 'Mars\/Olympus'/);
+    assert.match(
+      (await p.locator("#problem-system-timezone").textContent()) ?? "",
+      /unknown time zone 'Mars\/Olympus'/,
+    );
     assert.match((await p.locator("#problem-system-locale").textContent()) ?? "", /unknown locale 'xx'/);
-    assert.match((await p.locator("#problem-system-keymap").textContent()) ?? "", /unknown console keymap 'zz'/);
+    assert.match(
+      (await p.locator("#problem-system-keymap").textContent()) ?? "",
+      /unknown console keymap 'zz'/,
+    );
     await p.getByLabel("Time zone").fill("Europe/Berlin");
     await p.getByLabel("Console keymap").fill("de-latin1");
     await p.getByLabel("Locale", { exact: true }).fill("de_DE.UTF-8");
@@ -262,7 +267,9 @@ describe("web UI", { skip: chromiumMissing }, () => {
     const p = await openConfigurator();
     await p.getByText("Load a spec from YAML").click();
     // The YAML loader's picker, not the branding step's image picker.
-    await p.locator('input[type="file"][accept*="yaml"]').setInputFiles(join(repoRoot, "examples/aarch64.yaml"));
+    await p
+      .locator('input[type="file"][accept*="yaml"]')
+      .setInputFiles(join(repoRoot, "examples/aarch64.yaml"));
     await p.getByText("Loaded aarch64.yaml.").waitFor();
     assert.equal(await radio(p, "arch", "aarch64").isChecked(), true);
     assert.equal(await radio(p, "drivers", "genet").isChecked(), true);
@@ -348,7 +355,10 @@ describe("web UI", { skip: chromiumMissing }, () => {
     const p = await openConfigurator();
     await p.keyboard.press("Tab");
     for (let i = 0; i < 10; i++) {
-      if ((await p.evaluate(() => document.activeElement?.textContent)) === "Skip to Create schematic & build") break;
+      if (
+        (await p.evaluate(() => document.activeElement?.textContent)) === "Skip to Create schematic & build"
+      )
+        break;
       await p.keyboard.press("Tab");
     }
     await p.keyboard.press("Enter");

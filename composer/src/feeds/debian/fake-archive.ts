@@ -9,6 +9,8 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import * as openpgp from "openpgp";
 import { rereadSettings } from "../../settings/index.ts";
+import type { BlobCache } from "./cache.ts";
+import type { LoadPackagesOptions } from "./packages.ts";
 
 export interface FakeDeb {
   package: string;
@@ -140,5 +142,18 @@ export async function startFakeArchive(
         server.close(() => resolve());
       }),
     count: (p) => requests.filter((r) => r === p).length,
+  };
+}
+
+/** The options that load trixie/main for x86_64 from `archive` into `cache`, without retry waits. */
+export function fakeArchiveOptions(archive: FakeArchive, cache: BlobCache): LoadPackagesOptions {
+  return {
+    mirror: archive.mirror,
+    suite: "trixie",
+    components: ["main"],
+    arch: "x86_64",
+    cache,
+    keyring: archive.keyringPath,
+    http: { retryDelayMs: 1 },
   };
 }

@@ -7,7 +7,7 @@ import { after, test } from "node:test";
 import { gzipSync } from "node:zlib";
 import { BrokkrError } from "../../errors.ts";
 import { BlobCache } from "./cache.ts";
-import { type FakeArchive, packagesText, sha256, startFakeArchive } from "./fake-archive.ts";
+import { type FakeArchive, fakeArchiveOptions, packagesText, sha256, startFakeArchive } from "./fake-archive.ts";
 import {
   debianArch,
   type FeedProgress,
@@ -31,15 +31,7 @@ async function setup(
     () => rmSync(dir, { recursive: true, force: true }),
   );
   const cache = new BlobCache(join(dir, "cache"));
-  const opts: LoadPackagesOptions = {
-    mirror: archive.mirror,
-    suite: "trixie",
-    components: ["main"],
-    arch: "x86_64",
-    cache,
-    keyring: archive.keyringPath,
-    http: { retryDelayMs: 1 },
-  };
+  const opts: LoadPackagesOptions = fakeArchiveOptions(archive, cache);
   return { archive, cache, opts };
 }
 

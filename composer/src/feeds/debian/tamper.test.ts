@@ -9,7 +9,7 @@ import { after, test } from "node:test";
 import { gzipSync } from "node:zlib";
 import { BlobCache } from "./cache.ts";
 import { fetchDebs } from "./debs.ts";
-import { packagesText, sha256, startFakeArchive } from "./fake-archive.ts";
+import { fakeArchiveOptions, packagesText, sha256, startFakeArchive } from "./fake-archive.ts";
 import { type LoadPackagesOptions, loadPackages } from "./packages.ts";
 import { rereadSettings } from "../../settings/index.ts";
 
@@ -23,15 +23,7 @@ after(async () => {
 });
 
 const cache = new BlobCache(join(dir, "cache"));
-const opts: LoadPackagesOptions = {
-  mirror: archive.mirror,
-  suite: "trixie",
-  components: ["main"],
-  arch: "x86_64",
-  cache,
-  keyring: archive.keyringPath,
-  http: { retryDelayMs: 1 },
-};
+const opts: LoadPackagesOptions = fakeArchiveOptions(archive, cache);
 const real = archive.debs.find((d) => d.package === "hello")!;
 const evil = Buffer.from("!<arch>\nevil deb ".padEnd(real.data.length, "x"));
 const evilSha = sha256(evil);
