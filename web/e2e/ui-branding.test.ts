@@ -12,10 +12,9 @@ import {
   chromiumMissing,
   ensureNextBuild,
   launchChromium,
-  repoRoot,
   type RunningApp,
   type RunningBrowser,
-  startApp,
+  startServerApp,
 } from "./ui-harness.ts";
 
 describe("Branding step", { skip: chromiumMissing }, () => {
@@ -27,10 +26,7 @@ describe("Branding step", { skip: chromiumMissing }, () => {
   before(async () => {
     await ensureNextBuild();
     dataDir = await mkdtemp(join(tmpdir(), "brokkr-ui-branding-"));
-    app = await startApp([join(repoRoot, "web/server/main.ts")], {
-      BROKKR_DATA_DIR: dataDir,
-      HOST: "127.0.0.1",
-    });
+    app = await startServerApp(dataDir);
     browser = await launchChromium();
     page = await browser.context.newPage();
   });

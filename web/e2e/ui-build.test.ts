@@ -12,10 +12,9 @@ import {
   chromiumMissing,
   ensureNextBuild,
   launchChromium,
-  repoRoot,
   type RunningApp,
   type RunningBrowser,
-  startApp,
+  startServerApp,
 } from "./ui-harness.ts";
 
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBrokkrUiTestKeyOnlyNotARealKeyAtAll0000 tester@e2e";
@@ -42,10 +41,7 @@ describe("web UI with the image service", { skip: chromiumMissing }, () => {
   before(async () => {
     await ensureNextBuild();
     dataDir = await mkdtemp(join(tmpdir(), "brokkr-ui-data-"));
-    app = await startApp([join(repoRoot, "web/server/main.ts")], {
-      BROKKR_DATA_DIR: dataDir,
-      HOST: "127.0.0.1",
-    });
+    app = await startServerApp(dataDir);
     browser = await launchChromium();
     page = await browser.context.newPage();
   });

@@ -12,7 +12,7 @@ import {
   repoRoot,
   type RunningApp,
   type RunningBrowser,
-  startApp,
+  startServerApp,
 } from "./ui-harness.ts";
 
 describe("cancelling a build from its page", { skip: chromiumMissing }, () => {
@@ -23,10 +23,7 @@ describe("cancelling a build from its page", { skip: chromiumMissing }, () => {
   before(async () => {
     await ensureNextBuild();
     dataDir = await mkdtemp(join(tmpdir(), "brokkr-ui-cancel-"));
-    app = await startApp([join(repoRoot, "web/server/main.ts")], {
-      BROKKR_DATA_DIR: dataDir,
-      HOST: "127.0.0.1",
-    });
+    app = await startServerApp(dataDir);
     browser = await launchChromium();
   });
   after(async () => {

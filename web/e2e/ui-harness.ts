@@ -63,6 +63,11 @@ async function waitForHttp(
 }
 
 /** Starts a command that serves the app on PORT, and waits until it answers. */
+/** Brokkr's own server (`web/server/main.ts`, UI and API) on a free loopback port over `dataDir`. */
+export function startServerApp(dataDir: string): Promise<RunningApp> {
+  return startApp([join(repoRoot, "web/server/main.ts")], { BROKKR_DATA_DIR: dataDir, HOST: "127.0.0.1" });
+}
+
 export async function startApp(args: string[], env: Record<string, string> = {}): Promise<RunningApp> {
   const port = await freePort();
   const child = spawn(nodeBin, args, {

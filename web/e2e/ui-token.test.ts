@@ -13,10 +13,9 @@ import {
   chromiumMissing,
   ensureNextBuild,
   launchChromium,
-  repoRoot,
   type RunningApp,
   type RunningBrowser,
-  startApp,
+  startServerApp,
 } from "./ui-harness.ts";
 
 const hash = "$y$j9T$abcdefghijklmnopqrstu.$ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmno1";
@@ -39,10 +38,7 @@ describe("a server with tokens, in the browser", { skip: chromiumMissing }, () =
       (s) => (token += s.trim()),
       () => {},
     );
-    app = await startApp([join(repoRoot, "web/server/main.ts")], {
-      BROKKR_DATA_DIR: dataDir,
-      HOST: "127.0.0.1",
-    });
+    app = await startServerApp(dataDir);
     browser = await launchChromium();
     page = await browser.context.newPage();
     page.on("pageerror", (e) => problems.push(String(e)));

@@ -135,7 +135,7 @@ export function createRouter(svc: BrokkrService, ui: UiHandler, opts: RouterOpti
     // A client that keeps asking for ids that don't exist (guessing, or a flood of random ones)
     // makes a database lookup each time: past its miss budget it gets 429 without one.
     const client = requestClient(req, svc.limits);
-    if (missesOf(misses, client) > svc.limits.missesPerMinute) {
+    if (misses.count(client) > svc.limits.missesPerMinute) {
       sendError(req, res, missBudgetError(svc.limits.missesPerMinute));
       return;
     }
@@ -145,11 +145,6 @@ export function createRouter(svc: BrokkrService, ui: UiHandler, opts: RouterOpti
       sendError(req, res, err);
     });
   };
-}
-
-/** The client's misses in the last minute, without counting a new one. */
-function missesOf(w: WriteWindow, client: string): number {
-  return w.count(client);
 }
 
 function missBudgetError(limit: number): BrokkrError {
